@@ -1,0 +1,75 @@
+"""Every Kafka topic of the platform, in one place, and their explicit creation.
+
+Run ``python -m lapor_common.topics`` to create missing topics (idempotent); in
+Kubernetes the same command runs as a Job before the services start.
+"""
+
+import asyncio
+import logging
+from dataclasses import dataclass
+
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import TopicAlreadyExistsError
+
+from lapor_common.settings import PlatformSettings
+
+log = logging.getLogger(__name__)
+
+REPORT_EVENTS = "lapor.report-events"
+REPORT_COMMANDS = "lapor.report-commands"
+DEAD_LETTER = "lapor.dead-letter"
+
+_FOREVER = "-1"
+_ONE_WEEK_MS = str(7 * 24 * 3600 * 1000)
+
+
+@dataclass(frozen=True)
+class TopicSpec:
+    name: str
+    partitions: int
+    config: dict[str, str]
+
+
+def platform_topics(settings: PlatformSettings) -> list[TopicSpec]:
+    """The topics the platform needs, sized by the settings."""
+    durable = {"min.insync.replicas": str(settings.topic_min_insync_replicas)}
+    partitions = settings.report_events_partitions
+    return [
+        # The report lifecycle log: kept forever so any read model can be rebuilt.
+        TopicSpec(REPORT_EVENTS, partitions, {**durable, "retention.ms": _FOREVER}),
+        # Requests to the report's single writer; decided commands live on as events.
+        TopicSpec(REPORT_COMMANDS, partitions, {**durable, "retention.ms": _ONE_WEEK_MS}),
+        # Poison messages with the reason they failed; kept until someone looks.
+        TopicSpec(DEAD_LETTER, 3, {**durable, "retention.ms": _FOREVER}),
+    ]
+
+
+async def ensure_topics(bootstrap_servers: str, specs: list[TopicSpec], replication: int) -> None:
+    """Create the topics that do not exist yet; existing ones are left as they are."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        missing = [spec for spec in specs if spec.name not in existing]
+        for spec in missing:
+            new = NewTopic(spec.name, spec.partitions, replication, topic_configs=spec.config)
+            try:
+                await admin.create_topics([new])
+                log.info("created topic %s (%d partitions)", spec.name, spec.partitions)
+            except TopicAlreadyExistsError:
+                log.info("topic %s was created concurrently", spec.name)
+    finally:
+        await admin.close()
+
+
+def main() -> None:
+    settings = PlatformSettings()
+    logging.basicConfig(level=settings.log_level, format="%(message)s")
+    specs = platform_topics(settings)
+    asyncio.run(
+        ensure_topics(settings.kafka_bootstrap_servers, specs, settings.topic_replication_factor)
+    )
+
+
+if __name__ == "__main__":
+    main()

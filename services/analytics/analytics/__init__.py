@@ -1,0 +1,1 @@
+"""Analytics: read models and statistics built from the report event log."""

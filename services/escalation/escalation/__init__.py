@@ -1,0 +1,1 @@
+"""Escalation: working-day deadlines, reminders, tiered escalation and warnings against agencies."""

@@ -1,0 +1,73 @@
+"""Intake's composition root: settings are read and clients created here and nowhere else."""
+
+import asyncio
+
+from intake.agents import command_processing, state_projection
+from intake.api import build_app
+from intake.handlers import EventLog, ReportWriter, command_handlers
+from intake.regions import load_region_codes
+from intake.rpc import registration
+from intake.settings import IntakeSettings
+from intake.store import ReportStore
+from lapor_common.connections import connect
+from lapor_common.kafka_io import RecordProcessor, group_consumer
+from lapor_common.logs import configure_logging
+from lapor_common.runtime import ServiceRuntime, serve
+from lapor_common.settings import PlatformSettings
+from lapor_common.topics import REPORT_COMMANDS, REPORT_EVENTS
+
+NAME = "intake"
+STATE_GROUP = "intake-state"
+COMMAND_GROUP = "intake-commands"
+
+
+def bootstrap(platform: PlatformSettings, settings: IntakeSettings) -> ServiceRuntime:
+    servers = platform.kafka_bootstrap_servers
+    clients = connect(platform, NAME, settings.database)
+    store = ReportStore(clients.database["reports"])
+    regions = load_region_codes(platform.regions_dir)
+    writer = ReportWriter(store, EventLog(clients.producer), regions.__contains__)
+    projector = RecordProcessor(
+        group_consumer(servers, STATE_GROUP, [REPORT_EVENTS]),
+        clients.producer,
+        state_projection(writer),
+        STATE_GROUP,
+    )
+    commands = RecordProcessor(
+        group_consumer(servers, COMMAND_GROUP, [REPORT_COMMANDS]),
+        clients.producer,
+        command_processing(command_handlers(writer)),
+        COMMAND_GROUP,
+    )
+    clients.readiness.add_gate("state-caught-up")
+
+    async def process_commands_once_caught_up() -> None:
+        """Decide commands only against state that reflects the whole log."""
+        await projector.caught_up.wait()
+        clients.readiness.open_gate("state-caught-up")
+        await commands.run()
+
+    return ServiceRuntime(
+        name=NAME,
+        endpoints=settings,
+        http=build_app(writer, store, settings.max_body_bytes),
+        readiness=clients.readiness,
+        grpc_services=[registration(writer, store)],
+        loops=[projector.run, process_commands_once_caught_up],
+        on_start=[clients.start, projector.start, commands.start],
+        on_stop=[clients.stop, projector.stop, commands.stop],
+    )
+
+
+async def run() -> None:
+    platform = PlatformSettings()
+    configure_logging(NAME, platform.log_level)
+    await serve(bootstrap(platform, IntakeSettings()))
+
+
+def main() -> None:
+    asyncio.run(run())
+
+
+if __name__ == "__main__":
+    main()

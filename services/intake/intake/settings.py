@@ -1,0 +1,17 @@
+"""Intake's settings (environment prefix ``INTAKE_``)."""
+
+from pydantic import Field
+from pydantic_settings import SettingsConfigDict
+
+from lapor_common.settings import ServiceEndpoints
+
+
+class IntakeSettings(ServiceEndpoints):
+    model_config = SettingsConfigDict(env_prefix="INTAKE_", extra="ignore")
+
+    http_port: int = Field(8001, description="Port of the REST API and health endpoints.")
+    grpc_port: int = Field(50051, description="Port of the ReportService gRPC API.")
+    database: str = Field("lapor_intake", description="Database of intake's report state.")
+    max_body_bytes: int = Field(
+        64 * 1024, ge=1024, description="Largest request body accepted, in bytes."
+    )

@@ -1,0 +1,1 @@
+"""Notification: tells reporters, officers and supervisors what they must hear, exactly once."""

@@ -1,0 +1,1 @@
+"""Routing: gets every report to the government body that can act on it (no wrong door)."""
