@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the platform needs on a developer machine or in CI into a
 # per-user cache outside the clone, keyed by version so fresh clones reuse it,
-# and links it into the clone (.venv, .tools/bin). Idempotent: an install is
+# and links it into the clone (.venv, .tools/bin): the Python environment, buf,
+# Kafka (kafka.sh) and the MongoDB-wire server (ferretdb.sh). Idempotent: an install is
 # complete only once its marker file exists; an unfinished one is redone.
 set -euo pipefail
 
@@ -38,3 +39,5 @@ buf_cli() {
 
 python_env
 buf_cli
+"$root/deploy/local/kafka.sh" install
+"$root/deploy/local/ferretdb.sh" install

@@ -145,9 +145,9 @@ async def handle_or_dead_letter(
     Kafka or the database is retried until it ends, since no message could get
     through it.
     """
-    attempt = 0
+    failures = 0
+    waits = 0
     while True:
-        attempt += 1
         try:
             await handler(record)
             return
@@ -157,8 +157,15 @@ async def handle_or_dead_letter(
         except _OUTAGES as exc:
             log.warning("infrastructure unavailable, waiting: %r", exc)
         except Exception as exc:
-            if attempt >= attempts:
-                await send_to_dead_letter(producer, record, f"failed {attempt} times: {exc!r}", by)
+            failures += 1
+            if failures >= attempts:
+                await send_to_dead_letter(producer, record, f"failed {failures} times: {exc!r}", by)
                 return
-            log.warning("handler failed (attempt %d), retrying: %r", attempt, exc)
-        await asyncio.sleep(min(0.05 * 2**attempt, 5.0))
+            log.warning("handler failed (attempt %d), retrying: %r", failures, exc)
+        waits += 1
+        await asyncio.sleep(_backoff(waits))
+
+
+def _backoff(wait: int) -> float:
+    """Seconds before the next try: doubling from 0.1 s, capped at 5 s."""
+    return float(min(0.05 * 2 ** min(wait, 7), 5.0))

@@ -34,6 +34,7 @@ class ServiceRuntime:
     readiness: Readiness
     grpc_services: list[GrpcRegistration] = field(default_factory=list)
     loops: list[Callable[[], Coroutine[Any, Any, None]]] = field(default_factory=list)
+    # Start-up steps and, at the same positions, what undoes each; stopped in reverse.
     on_start: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     on_stop: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
@@ -90,8 +91,15 @@ def _stop_signal() -> asyncio.Event:
 async def serve(runtime: ServiceRuntime) -> None:
     """Start everything, run until a stop signal or a failed loop, then stop in order."""
     stop = _stop_signal()
-    for hook in runtime.on_start:
-        await hook()
+    started: list[Callable[[], Awaitable[None]]] = []
+    try:
+        for start, close in zip(runtime.on_start, runtime.on_stop, strict=True):
+            await start()
+            started.append(close)
+    except BaseException:
+        for close in reversed(started):
+            await close()
+        raise
     grpc_server, _ = await _start_grpc(runtime)
     http = _http_server(runtime)
     tasks = [asyncio.create_task(http.serve(), name="http")]

@@ -1,7 +1,7 @@
 """Every Kafka topic of the platform, in one place, and their explicit creation.
 
-Run ``python -m lapor_common.topics`` to create missing topics (idempotent); in
-Kubernetes the same command runs as a Job before the services start.
+Run ``python -m lapor_common.topics`` to create missing topics (idempotent):
+``make up`` does, and in Kubernetes any service image can run it as a Job.
 """
 
 import asyncio
@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
+from lapor_common.logs import configure_logging
 from lapor_common.settings import PlatformSettings
 
 log = logging.getLogger(__name__)
@@ -64,7 +65,7 @@ async def ensure_topics(bootstrap_servers: str, specs: list[TopicSpec], replicat
 
 def main() -> None:
     settings = PlatformSettings()
-    logging.basicConfig(level=settings.log_level, format="%(message)s")
+    configure_logging("topics", settings.log_level)
     specs = platform_topics(settings)
     asyncio.run(
         ensure_topics(settings.kafka_bootstrap_servers, specs, settings.topic_replication_factor)

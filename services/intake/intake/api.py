@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from intake.domain import STATUS_LABELS, Invalid, Refused, ReportState, SubmitReport
 from intake.handlers import ReportWriter
-from intake.limits import BodyLimit
+from intake.limits import RequestGuard
 from intake.store import ReportStore
 from intake.tracking import normalize_tracking_id
 from lapor.events.v1.envelope_pb2 import ACTOR_KIND_CITIZEN, Actor
@@ -130,5 +130,5 @@ def build_app(writer: ReportWriter, store: ReportStore, max_body_bytes: int) -> 
     )
     app.include_router(reports_router(writer, store))
     app.add_exception_handler(Refused, _refused)
-    app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
+    app.add_middleware(RequestGuard, max_bytes=max_body_bytes)
     return app

@@ -1,16 +1,17 @@
-"""An ASGI middleware that refuses request bodies over a size limit with 413."""
+"""An ASGI middleware that checks request bodies before the API sees them.
+
+A body over the size limit is refused with 413, whether or not it declared its
+length; a JSON body that is not valid UTF-8 is refused with 422. Bodies are
+small (the limit is tens of kilobytes), so the middleware reads them whole and
+hands the API the bytes it read.
+"""
 
 import json
-from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
-class _TooLarge(Exception):
-    pass
-
-
-class BodyLimit:
+class RequestGuard:
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self._app = app
         self._max = max_bytes
@@ -19,38 +20,64 @@ class BodyLimit:
         if scope["type"] != "http":
             await self._app(scope, receive, send)
             return
-        declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self._max:
-            await self._refuse(send)
+        headers = dict(scope["headers"])
+        declared = headers.get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > self._max:
+            await _answer(send, 413, f"request body is larger than {self._max} bytes")
             return
-        received = 0
-        started = False
+        body = await self._read(receive)
+        if body is None:
+            await _answer(send, 413, f"request body is larger than {self._max} bytes")
+            return
+        if b"json" in headers.get(b"content-type", b"") and not _is_utf8(body):
+            await _answer(send, 422, "request body is not valid UTF-8")
+            return
+        await self._app(scope, _replay(body, receive), send)
 
-        async def counting_receive() -> Message:
-            nonlocal received
+    async def _read(self, receive: Receive) -> bytes | None:
+        """The whole body, or None once it grows past the limit."""
+        chunks: list[bytes] = []
+        size = 0
+        more = True
+        while more:
             message = await receive()
-            received += len(message.get("body", b""))
-            if received > self._max:
-                raise _TooLarge
-            return message
+            if message["type"] == "http.disconnect":
+                break
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self._max:
+                return None
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+        return b"".join(chunks)
 
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
 
-        try:
-            await self._app(scope, counting_receive, tracking_send)
-        except _TooLarge:
-            if not started:
-                await self._refuse(send)
+def _is_utf8(body: bytes) -> bool:
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
-    async def _refuse(self, send: Send) -> None:
-        detail: dict[str, Any] = {"detail": f"request body is larger than {self._max} bytes"}
-        body = json.dumps(detail).encode()
-        headers = [
-            (b"content-type", b"application/json"),
-            (b"content-length", str(len(body)).encode()),
-        ]
-        await send({"type": "http.response.start", "status": 413, "headers": headers})
-        await send({"type": "http.response.body", "body": body})
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if sent:
+            return await receive()
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return replay
+
+
+async def _answer(send: Send, status: int, detail: str) -> None:
+    body = json.dumps({"detail": detail}).encode()
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+    ]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})

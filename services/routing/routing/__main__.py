@@ -16,7 +16,7 @@ from routing.settings import RoutingSettings
 def bootstrap(platform: PlatformSettings, settings: RoutingSettings) -> ServiceRuntime:
     clients = connect(platform, NAME, settings.database)
     governments = load_regional_governments(platform.regions_dir)
-    app = stream_app(platform.kafka_bootstrap_servers)
+    app = stream_app(platform.kafka_bootstrap_servers, settings.stream_state_dir)
     attach_router(app, clients.producer, routing_handler(clients.producer, governments))
     return ServiceRuntime(
         name=NAME,

@@ -7,6 +7,7 @@ durable producer (acks=all, idempotent) to intake, the report's single writer.
 
 import logging
 from datetime import UTC, datetime
+from pathlib import Path
 
 import faust
 from aiokafka import AIOKafkaProducer
@@ -46,7 +47,7 @@ def routing_handler(producer: AIOKafkaProducer, governments: dict[str, Agency]) 
     return handle
 
 
-def stream_app(bootstrap_servers: str) -> faust.App:
+def stream_app(bootstrap_servers: str, state_dir: Path) -> faust.App:
     """A faust app embedded in the service's event loop (no web server of its own)."""
     return faust.App(
         f"lapor-{NAME}",
@@ -55,6 +56,7 @@ def stream_app(bootstrap_servers: str) -> faust.App:
         topic_allow_declare=False,
         topic_disable_leader=True,
         store="memory://",
+        datadir=str(state_dir),
     )
 
 

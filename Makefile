@@ -1,0 +1,67 @@
+# The front door. `make run` and `make test` are all a newcomer needs; see README.md.
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+VENV := .venv/bin
+PY := $(VENV)/python
+PLATFORM := deploy/local/platform.sh
+export PATH := $(CURDIR)/$(VENV):$(CURDIR)/.tools/bin:$(PATH)
+export LAPOR_REGIONS_DIR ?= $(abspath ../shared/data/regions)
+PROTOS := $(shell find protos -name '*.proto')
+PY_SOURCES := libs/lapor_common services deploy tests
+
+.PHONY: help setup proto lint typecheck protolint k8s-validate check test unit run up down status logs clean
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
+
+setup: ## Install what is missing (Python env, buf) into the per-user cache
+	@deploy/local/setup.sh
+
+proto: setup ## Generate Python code and type stubs from protos/ into libs/lapor/
+	@rm -rf libs/lapor
+	@$(PY) -m grpc_tools.protoc -I protos --python_out=libs --grpc_python_out=libs \
+		--mypy_out=quiet:libs --mypy_grpc_out=quiet:libs $(PROTOS)
+
+lint: setup ## ruff lint and format check
+	ruff check $(PY_SOURCES)
+	ruff format --check $(PY_SOURCES)
+
+typecheck: proto ## mypy (strict on libs/ and domain code)
+	mypy libs/lapor_common services/*/ deploy tests
+
+protolint: setup ## buf lint, and buf breaking against the previous commit
+	cd protos && buf lint
+	@if git cat-file -e HEAD~1:protos/buf.yaml 2>/dev/null; then \
+		cd protos && buf breaking --against '../.git#ref=HEAD~1,subdir=protos'; \
+	fi
+
+k8s-validate: setup ## Render every kustomize overlay and validate it offline
+	deploy/k8s/validate.sh
+
+check: lint typecheck protolint k8s-validate ## All static checks
+
+test: check ## Static checks, then every test (starts and stops what the tests need)
+	$(PY) -m pytest
+
+unit: proto ## Unit tests only (no infrastructure)
+	$(PY) -m pytest tests/unit
+
+up: proto ## Start the whole platform in the background; returns once it is ready
+	@$(PLATFORM) up
+
+down: ## Stop everything `make up` or `make run` started
+	@$(PLATFORM) down
+
+status: ## What is running
+	@$(PLATFORM) status
+
+logs: ## Follow the services' logs
+	@$(PLATFORM) logs
+
+run: up ## Start the whole platform and follow its logs; Ctrl-C stops everything
+	@trap '$(PLATFORM) down' INT TERM EXIT; $(PLATFORM) logs
+
+clean: down ## Stop everything and delete local runtime state (.run/)
+	rm -rf .run

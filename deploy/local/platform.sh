@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# Runs the whole platform on this machine, all on 127.0.0.1: Kafka, the MongoDB-wire
+# server, the platform's topics, the five services and the gateway (one base URL).
+# Usage: deploy/local/platform.sh up|down|status|logs
+#        deploy/local/platform.sh infra-up|infra-down|services-up|services-down
+# Env: LAPOR_RUN_DIR (default <repo>/.run), KAFKA_PORT, KAFKA_CONTROLLER_PORT, MONGO_PORT,
+#      GATEWAY_PORT, <SERVICE>_HTTP_PORT and <SERVICE>_GRPC_PORT, LAPOR_REGIONS_DIR.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/../.." && pwd)
+here="$root/deploy/local"
+export LAPOR_RUN_DIR=${LAPOR_RUN_DIR:-$root/.run}
+export KAFKA_PORT=${KAFKA_PORT:-9092} MONGO_PORT=${MONGO_PORT:-27017}
+export GATEWAY_PORT=${GATEWAY_PORT:-8080}
+export LAPOR_KAFKA_BOOTSTRAP_SERVERS=${LAPOR_KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:$KAFKA_PORT}
+export LAPOR_MONGO_URI=${LAPOR_MONGO_URI:-mongodb://127.0.0.1:$MONGO_PORT/}
+export LAPOR_REGIONS_DIR=${LAPOR_REGIONS_DIR:-$(cd "$root/.." && pwd)/shared/data/regions}
+python="$root/.venv/bin/python"
+services=(intake routing escalation notification analytics)
+declare -A http_default=([intake]=8001 [routing]=8002 [escalation]=8003 [notification]=8004 [analytics]=8005)
+declare -A grpc_default=([intake]=50051 [routing]=50052 [escalation]=50053 [notification]=50054 [analytics]=50055)
+pids="$LAPOR_RUN_DIR/pids"
+logs="$LAPOR_RUN_DIR/logs"
+READY_TIMEOUT=${READY_TIMEOUT:-120}
+
+for name in "${services[@]}"; do
+  http_var="${name^^}_HTTP_PORT" grpc_var="${name^^}_GRPC_PORT"
+  export "$http_var=${!http_var:-${http_default[$name]}}" "$grpc_var=${!grpc_var:-${grpc_default[$name]}}"
+done
+
+say() { echo "platform: $*" >&2; }
+
+infra_up() {
+  "$here/kafka.sh" start
+  "$here/ferretdb.sh" start
+  PYTHONPATH="$root/libs" "$python" -m lapor_common.topics
+}
+
+infra_down() {
+  "$here/ferretdb.sh" stop
+  "$here/kafka.sh" stop
+}
+
+# start NAME DIR COMMAND...: a background process with a pid file and a log file.
+start() {
+  local name=$1 dir=$2
+  shift 2
+  if [ -f "$pids/$name" ] && kill -0 "$(cat "$pids/$name")" 2>/dev/null; then
+    say "$name already running"
+    return
+  fi
+  (cd "$dir" && PYTHONPATH="$root/libs:$dir" exec setsid "$@" </dev/null >"$logs/$name.log" 2>&1) &
+  echo $! >"$pids/$name"
+}
+
+stop() {
+  local name=$1 pid
+  [ -f "$pids/$name" ] || return 0
+  pid=$(cat "$pids/$name")
+  if kill -TERM "$pid" 2>/dev/null; then
+    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null && say "$name did not stop in 10 s; killed"
+  fi
+  rm -f "$pids/$name"
+}
+
+wait_ready() {
+  local name=$1 url=$2 deadline=$((SECONDS + READY_TIMEOUT))
+  until curl -fs -o /dev/null "$url"; do
+    if ! kill -0 "$(cat "$pids/$name")" 2>/dev/null; then
+      tail -n 20 "$logs/$name.log" >&2
+      say "$name exited during start"; return 1
+    fi
+    if ((SECONDS > deadline)); then
+      tail -n 20 "$logs/$name.log" >&2
+      say "$name not ready after ${READY_TIMEOUT}s"; return 1
+    fi
+    sleep 0.2
+  done
+}
+
+services_up() {
+  mkdir -p "$pids" "$logs"
+  for name in "${services[@]}"; do
+    start "$name" "$root/services/$name" "$python" -m "$name"
+  done
+  start gateway "$here" "$python" "$here/gateway.py"
+  for name in "${services[@]}"; do
+    local port_var="${name^^}_HTTP_PORT"
+    wait_ready "$name" "http://127.0.0.1:${!port_var}/readyz"
+  done
+  wait_ready gateway "http://127.0.0.1:$GATEWAY_PORT/api/v1/stats/summary"
+}
+
+services_down() {
+  stop gateway
+  for name in "${services[@]}"; do stop "$name" & done
+  wait
+}
+
+urls() {
+  cat <<URLS
+LAPOR! is running (logs in $logs):
+  Platform (one base URL)   http://127.0.0.1:$GATEWAY_PORT
+  Reports API               http://127.0.0.1:$GATEWAY_PORT/api/v1/reports
+  API documentation         http://127.0.0.1:$GATEWAY_PORT/docs
+  Statistics                http://127.0.0.1:$GATEWAY_PORT/api/v1/stats/summary
+URLS
+  for name in "${services[@]}"; do
+    local http_var="${name^^}_HTTP_PORT" grpc_var="${name^^}_GRPC_PORT"
+    printf '  %-13s health http://127.0.0.1:%s/readyz   gRPC 127.0.0.1:%s\n' \
+      "$name" "${!http_var}" "${!grpc_var}"
+  done
+  echo "  Kafka 127.0.0.1:$KAFKA_PORT   MongoDB wire (FerretDB) 127.0.0.1:$MONGO_PORT"
+}
+
+status() {
+  local name rc=0
+  "$here/kafka.sh" status || rc=1
+  "$here/ferretdb.sh" status || rc=1
+  for name in "${services[@]}" gateway; do
+    if [ -f "$pids/$name" ] && kill -0 "$(cat "$pids/$name")" 2>/dev/null; then
+      echo "$name running (pid $(cat "$pids/$name"))"
+    else
+      echo "$name not running"; rc=1
+    fi
+  done
+  return $rc
+}
+
+case ${1:-} in
+  up)
+    began=$SECONDS
+    infra_up
+    services_up || { services_down; exit 1; }
+    urls
+    say "ready in $((SECONDS - began))s"
+    ;;
+  down) services_down; infra_down ;;
+  infra-up) infra_up ;;
+  infra-down) infra_down ;;
+  services-up) services_up ;;
+  services-down) services_down ;;
+  status) status ;;
+  logs) tail -n 5 -F "$logs"/*.log ;;
+  *) echo "usage: $0 up|down|status|logs|infra-up|infra-down|services-up|services-down" >&2; exit 2 ;;
+esac
