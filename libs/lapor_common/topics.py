@@ -22,6 +22,7 @@ DEAD_LETTER = "lapor.dead-letter"
 
 _FOREVER = "-1"
 _ONE_WEEK_MS = str(7 * 24 * 3600 * 1000)
+_READY_TIMEOUT_S = 60.0
 
 
 @dataclass(frozen=True)
@@ -46,21 +47,38 @@ def platform_topics(settings: PlatformSettings) -> list[TopicSpec]:
 
 
 async def ensure_topics(bootstrap_servers: str, specs: list[TopicSpec], replication: int) -> None:
-    """Create the topics that do not exist yet; existing ones are left as they are."""
+    """Create the topics that do not exist yet, and return once every partition has a leader.
+
+    Existing topics are left as they are.
+    """
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
     await admin.start()
     try:
         existing = set(await admin.list_topics())
-        missing = [spec for spec in specs if spec.name not in existing]
-        for spec in missing:
-            new = NewTopic(spec.name, spec.partitions, replication, topic_configs=spec.config)
-            try:
-                await admin.create_topics([new])
-                log.info("created topic %s (%d partitions)", spec.name, spec.partitions)
-            except TopicAlreadyExistsError:
-                log.info("topic %s was created concurrently", spec.name)
+        for spec in specs:
+            if spec.name not in existing:
+                await _create(admin, spec, replication)
+        await asyncio.wait_for(_until_led(admin, specs), _READY_TIMEOUT_S)
     finally:
         await admin.close()
+
+
+async def _create(admin: AIOKafkaAdminClient, spec: TopicSpec, replication: int) -> None:
+    new = NewTopic(spec.name, spec.partitions, replication, topic_configs=spec.config)
+    try:
+        await admin.create_topics([new])
+        log.info("created topic %s (%d partitions)", spec.name, spec.partitions)
+    except TopicAlreadyExistsError:
+        log.info("topic %s was created concurrently", spec.name)
+
+
+async def _until_led(admin: AIOKafkaAdminClient, specs: list[TopicSpec]) -> None:
+    while True:
+        described = await admin.describe_topics([spec.name for spec in specs])
+        led = [p for topic in described for p in topic["partitions"] if p["leader"] >= 0]
+        if len(led) == sum(spec.partitions for spec in specs):
+            return
+        await asyncio.sleep(0.2)
 
 
 def main() -> None:

@@ -1,0 +1,36 @@
+"""The whole platform as `make up` runs it (five services and the gateway), on test ports."""
+
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+
+from tests.infra import PLATFORM, Infrastructure
+
+SERVICES = ("intake", "routing", "escalation", "notification", "analytics")
+
+
+@dataclass(frozen=True)
+class Platform:
+    base_url: str
+    http_ports: dict[str, int]
+    grpc_ports: dict[str, int]
+
+
+@pytest.fixture(scope="session")
+def platform(infra: Infrastructure) -> Iterator[Platform]:
+    running = Platform(
+        base_url="http://127.0.0.1:18080",
+        http_ports={name: 18001 + i for i, name in enumerate(SERVICES)},
+        grpc_ports={name: 15051 + i for i, name in enumerate(SERVICES)},
+    )
+    env = {**infra.environment(), "GATEWAY_PORT": "18080"}
+    for name in SERVICES:
+        env[f"{name.upper()}_HTTP_PORT"] = str(running.http_ports[name])
+        env[f"{name.upper()}_GRPC_PORT"] = str(running.grpc_ports[name])
+    try:
+        subprocess.run([str(PLATFORM), "services-up"], env=env, check=True)
+        yield running
+    finally:
+        subprocess.run([str(PLATFORM), "services-down"], env=env, check=False)

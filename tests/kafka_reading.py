@@ -1,0 +1,57 @@
+"""Reading what the platform wrote to a topic, from a point in time on, with a bounded wait."""
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
+
+
+class TopicReader:
+    """Reads a topic from the end offsets it had when ``start`` was awaited."""
+
+    def __init__(self, bootstrap_servers: str, topic: str) -> None:
+        self._consumer = AIOKafkaConsumer(
+            bootstrap_servers=bootstrap_servers, enable_auto_commit=False
+        )
+        self._topic = topic
+        self._bootstrap_servers = bootstrap_servers
+
+    async def start(self) -> "TopicReader":
+        admin = AIOKafkaAdminClient(bootstrap_servers=self._bootstrap_servers)
+        await admin.start()
+        try:
+            [described] = await admin.describe_topics([self._topic])
+        finally:
+            await admin.close()
+        partitions = [p["partition"] for p in described["partitions"]]
+        if not partitions:
+            raise LookupError(f"topic {self._topic} has no partitions")
+        await self._consumer.start()
+        assignment = [TopicPartition(self._topic, p) for p in sorted(partitions)]
+        self._consumer.assign(assignment)
+        for partition, offset in (await self._consumer.end_offsets(assignment)).items():
+            self._consumer.seek(partition, offset)
+        return self
+
+    async def stop(self) -> None:
+        await self._consumer.stop()
+
+    async def collect(
+        self,
+        wanted: Callable[[ConsumerRecord[bytes, bytes]], bool],
+        count: int,
+        timeout_s: float = 30.0,
+    ) -> list[ConsumerRecord[bytes, bytes]]:
+        """The first ``count`` records that match, or fewer if the wait runs out."""
+        found: list[ConsumerRecord[bytes, bytes]] = []
+
+        async def read() -> None:
+            while len(found) < count:
+                batches = await self._consumer.getmany(timeout_ms=200)
+                found.extend(r for records in batches.values() for r in records if wanted(r))
+
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(read(), timeout_s)
+        return found[:count]
