@@ -1,4 +1,8 @@
-"""The whole platform as `make up` runs it (five services and the gateway), on test ports."""
+"""The whole platform as `make up` runs it (five services and the gateway), on test ports.
+
+Package-scoped: the services stop when the end-to-end tests end, so no running
+intake appends to the log while other tests act as its writer.
+"""
 
 import subprocess
 from collections.abc import Iterator
@@ -18,7 +22,7 @@ class Platform:
     grpc_ports: dict[str, int]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def platform(infra: Infrastructure) -> Iterator[Platform]:
     running = Platform(
         base_url="http://127.0.0.1:18080",
