@@ -11,7 +11,7 @@ export LAPOR_REGIONS_DIR ?= $(abspath ../shared/data/regions)
 PROTOS := $(shell find protos -name '*.proto')
 PY_SOURCES := libs/lapor_common services deploy tests
 
-.PHONY: help setup proto lint typecheck protolint k8s-validate check test unit run up down status logs clean
+.PHONY: help setup proto lint typecheck protolint k8s-validate check test unit run up down status logs clean images
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -65,3 +65,9 @@ run: up ## Start the whole platform and follow its logs; Ctrl-C stops everything
 
 clean: down ## Stop everything and delete local runtime state (.run/)
 	rm -rf .run
+
+images: ## Build the five service images (needs a Docker engine; build context = repo root)
+	rm -rf build/regions && mkdir -p build && cp -r $(LAPOR_REGIONS_DIR) build/regions
+	for service in intake routing escalation notification analytics; do \
+		docker build -f services/$$service/Dockerfile -t lapor/$$service:dev . ; \
+	done
