@@ -51,6 +51,9 @@ run_dir() {
   LOG="$RUN/kafka.log"
 }
 
+# Serialises start/stop on one run dir (e.g. make -j); the broker must not inherit fd 9.
+lock_run_dir() { mkdir -p "$RUN"; exec 9>"$RUN/.lock"; flock 9; }
+
 port_open() { timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null; }
 
 # Prints the broker's pid if our pid file names a live kafka.Kafka process (guards pid reuse).
@@ -82,7 +85,7 @@ format_storage() {
 start() {
   install
   run_dir
-  mkdir -p "$RUN"
+  lock_run_dir
   local pid start=${EPOCHREALTIME/./}
   if pid="$(live_pid)"; then
     port_open "$PORT" && { echo "kafka already running on 127.0.0.1:$PORT (pid $pid)"; return 0; }
@@ -98,7 +101,7 @@ start() {
     # JVM_OPTS is a list of flags: word splitting is intended.
     # shellcheck disable=SC2086
     setsid java $JVM_OPTS -cp "$DIST/libs/*" -Dlog4j2.configurationFile="$HERE/log4j2.properties" \
-      kafka.Kafka "$RUN/server.properties" </dev/null >>"$LOG" 2>&1 &
+      kafka.Kafka "$RUN/server.properties" </dev/null >>"$LOG" 2>&1 9>&- &
     pid=$!
     echo "$pid" >"$PID_FILE"
   fi
@@ -113,6 +116,7 @@ start() {
 
 stop() {
   run_dir
+  lock_run_dir
   local pid
   if ! pid="$(live_pid)"; then
     rm -f "$PID_FILE"; echo "kafka not running"; return 0
