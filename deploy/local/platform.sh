@@ -30,6 +30,12 @@ done
 
 say() { echo "platform: $*" >&2; }
 
+# Running, and not a zombie waiting to be reaped.
+alive() {
+  local state
+  state=$(ps -o stat= -p "$1" 2>/dev/null) && [[ $state != Z* ]]
+}
+
 infra_up() {
   "$here/kafka.sh" start
   "$here/ferretdb.sh" start
@@ -45,7 +51,7 @@ infra_down() {
 start() {
   local name=$1 dir=$2
   shift 2
-  if [ -f "$pids/$name" ] && kill -0 "$(cat "$pids/$name")" 2>/dev/null; then
+  if [ -f "$pids/$name" ] && alive "$(cat "$pids/$name")"; then
     say "$name already running"
     return
   fi
@@ -58,8 +64,10 @@ stop() {
   [ -f "$pids/$name" ] || return 0
   pid=$(cat "$pids/$name")
   if kill -TERM "$pid" 2>/dev/null; then
-    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null && say "$name did not stop in 10 s; killed"
+    for _ in $(seq 100); do alive "$pid" || break; sleep 0.1; done
+    if alive "$pid"; then
+      kill -KILL "$pid" && say "$name did not stop in 10 s; killed"
+    fi
   fi
   rm -f "$pids/$name"
 }
@@ -67,7 +75,7 @@ stop() {
 wait_ready() {
   local name=$1 url=$2 deadline=$((SECONDS + READY_TIMEOUT))
   until curl -fs -o /dev/null "$url"; do
-    if ! kill -0 "$(cat "$pids/$name")" 2>/dev/null; then
+    if ! alive "$(cat "$pids/$name")"; then
       tail -n 20 "$logs/$name.log" >&2
       say "$name exited during start"; return 1
     fi
@@ -87,9 +95,9 @@ services_up() {
   start gateway "$here" "$python" "$here/gateway.py"
   for name in "${services[@]}"; do
     local port_var="${name^^}_HTTP_PORT"
-    wait_ready "$name" "http://127.0.0.1:${!port_var}/readyz"
+    wait_ready "$name" "http://127.0.0.1:${!port_var}/readyz" || return 1
   done
-  wait_ready gateway "http://127.0.0.1:$GATEWAY_PORT/api/v1/stats/summary"
+  wait_ready gateway "http://127.0.0.1:$GATEWAY_PORT/api/v1/stats/summary" || return 1
 }
 
 services_down() {
@@ -119,7 +127,7 @@ status() {
   "$here/kafka.sh" status || rc=1
   "$here/ferretdb.sh" status || rc=1
   for name in "${services[@]}" gateway; do
-    if [ -f "$pids/$name" ] && kill -0 "$(cat "$pids/$name")" 2>/dev/null; then
+    if [ -f "$pids/$name" ] && alive "$(cat "$pids/$name")"; then
       echo "$name running (pid $(cat "$pids/$name"))"
     else
       echo "$name not running"; rc=1
