@@ -60,8 +60,8 @@ status: ## What is running
 logs: ## Follow the services' logs
 	@$(PLATFORM) logs
 
-run: up ## Start the whole platform and follow its logs; Ctrl-C stops everything
-	@trap '$(PLATFORM) down' INT TERM EXIT; $(PLATFORM) logs
+run: proto ## Start the whole platform and follow its logs; Ctrl-C stops everything
+	@$(PLATFORM) run
 
 clean: down ## Stop everything and delete local runtime state (.run/)
 	rm -rf .run

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole platform on this machine, all on 127.0.0.1: Kafka, the MongoDB-wire
 # server, the platform's topics, the five services and the gateway (one base URL).
-# Usage: deploy/local/platform.sh up|down|status|logs
+# Usage: deploy/local/platform.sh run|up|down|status|logs
 #        deploy/local/platform.sh infra-up|infra-down|services-up|services-down
 # Env: LAPOR_RUN_DIR (default <repo>/.run), KAFKA_PORT, KAFKA_CONTROLLER_PORT, MONGO_PORT,
 #      GATEWAY_PORT, <SERVICE>_HTTP_PORT and <SERVICE>_GRPC_PORT, LAPOR_REGIONS_DIR.
@@ -136,14 +136,37 @@ status() {
   return $rc
 }
 
+up() {
+  local began=$SECONDS
+  infra_up
+  services_up || { services_down; exit 1; }
+  urls
+  say "ready in $((SECONDS - began))s"
+}
+
+# Foreground: follow the logs until Ctrl-C or SIGTERM, then stop everything.
+run() {
+  up
+  say "following the logs; Ctrl-C stops everything"
+  tail -n 5 -F "$logs"/*.log &
+  follower=$!
+  trap stop_all INT TERM
+  wait "$follower"
+}
+
+# Shutting down must finish even if the terminal or a pipe reading our output is gone.
+stop_all() {
+  trap '' INT TERM PIPE
+  set +e
+  kill "$follower" 2>/dev/null
+  services_down
+  infra_down
+  exit 0
+}
+
 case ${1:-} in
-  up)
-    began=$SECONDS
-    infra_up
-    services_up || { services_down; exit 1; }
-    urls
-    say "ready in $((SECONDS - began))s"
-    ;;
+  run) run ;;
+  up) up ;;
   down) services_down; infra_down ;;
   infra-up) infra_up ;;
   infra-down) infra_down ;;
@@ -151,5 +174,5 @@ case ${1:-} in
   services-down) services_down ;;
   status) status ;;
   logs) tail -n 5 -F "$logs"/*.log ;;
-  *) echo "usage: $0 up|down|status|logs|infra-up|infra-down|services-up|services-down" >&2; exit 2 ;;
+  *) echo "usage: $0 run|up|down|status|logs|infra-up|infra-down|services-up|services-down" >&2; exit 2 ;;
 esac
