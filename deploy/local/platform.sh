@@ -30,6 +30,24 @@ done
 
 say() { echo "platform: $*" >&2; }
 
+# Development secrets, made once per run dir and kept with its data (reporters' data keys
+# are wrapped by the identity key). Values already in the environment win.
+dev_secrets() {
+  local file="$LAPOR_RUN_DIR/secrets.env"
+  if [ ! -f "$file" ]; then
+    mkdir -p "$LAPOR_RUN_DIR"
+    (umask 077 && {
+      echo "INTAKE_IDENTITY_KEY=$(head -c 32 /dev/urandom | base64)"
+      echo "LAPOR_JWT_SIGNING_KEY=$(head -c 32 /dev/urandom | base64 | tr -d '=+/')"
+    } >"$file")
+  fi
+  local line name
+  while read -r line; do
+    name=${line%%=*}
+    [ -n "${!name:-}" ] || export "$line"
+  done <"$file"
+}
+
 # Running, and not a zombie waiting to be reaped.
 alive() {
   local state
@@ -89,6 +107,7 @@ wait_ready() {
 
 services_up() {
   mkdir -p "$pids" "$logs"
+  dev_secrets
   for name in "${services[@]}"; do
     start "$name" "$root/services/$name" "$python" -m "$name"
   done

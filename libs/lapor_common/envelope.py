@@ -19,16 +19,26 @@ from lapor.events.v1.envelope_pb2 import (
     CommandEnvelope,
     EventEnvelope,
 )
-from lapor.report.v1.events_pb2 import ReportRouted, ReportSubmitted
+from lapor.report.v1 import commands_pb2, events_pb2
 from lapor.routing.v1.commands_pb2 import RouteReport
 
+_EVENTS = (
+    "ReportSubmitted ReportVerified ReportRejected ReportArchived ReportPostponed ReportRouted "
+    "ReportForwarded ReportEscalated ReportAcknowledged InformationRequested InformationProvided "
+    "ReportResponded ReportResolved ReporterReplied ReportRated ReportAppealed ReportClosed "
+    "ReporterDataErased"
+)
 EVENT_TYPES: dict[str, type[Message]] = {
-    "ReportSubmitted": ReportSubmitted,
-    "ReportRouted": ReportRouted,
+    name: getattr(events_pb2, name) for name in _EVENTS.split()
 }
+# Commands other services send over lapor.report-commands.
 COMMAND_TYPES: dict[str, type[Message]] = {
     "RouteReport": RouteReport,
+    "EscalateReport": commands_pb2.EscalateReport,
+    "CloseReport": commands_pb2.CloseReport,
 }
+# The version new events are written at; older ones are upcast when read.
+EVENT_VERSIONS: dict[str, int] = {"ReportSubmitted": 2}
 SCHEMA_VERSION = 1
 
 M = TypeVar("M", bound=Message)
@@ -75,16 +85,17 @@ def _name_of(payload: Message, registry: dict[str, type[Message]]) -> str:
 def new_event(
     report_id: str, sequence: int, payload: Message, cause: Causation, at: datetime
 ) -> Event:
+    event_type = _name_of(payload, EVENT_TYPES)
     envelope = EventEnvelope(
         event_id=str(uuid.uuid4()),
-        event_type=_name_of(payload, EVENT_TYPES),
+        event_type=event_type,
         report_id=report_id,
         sequence=sequence,
         occurred_at=_timestamp(at),
         actor=cause.actor,
         correlation_id=cause.correlation_id,
         causation_id=cause.causation_id,
-        schema_version=SCHEMA_VERSION,
+        schema_version=EVENT_VERSIONS.get(event_type, SCHEMA_VERSION),
         payload=payload.SerializeToString(),
     )
     return Event(envelope, payload)
@@ -117,12 +128,28 @@ def _parse(cls: type[M], raw: bytes, what: str) -> M:
     return message
 
 
-def _payload(registry: dict[str, type[Message]], name: str, version: int, raw: bytes) -> Message:
+def _payload(
+    registry: dict[str, type[Message]], current: dict[str, int], name: str, version: int, raw: bytes
+) -> Message:
     if name not in registry:
         raise UndecodableMessage(f"unknown type {name!r}")
-    if version != SCHEMA_VERSION:
+    latest = current.get(name, SCHEMA_VERSION)
+    if not 1 <= version <= latest:
         raise UndecodableMessage(f"{name} has unsupported schema version {version}")
-    return _parse(registry[name], raw, f"{name} payload")
+    payload = _parse(registry[name], raw, f"{name} payload")
+    return upcast(name, version, payload)
+
+
+def upcast(name: str, version: int, payload: Message) -> Message:
+    """Bring an event written at an older schema version up to the current one.
+
+    The one place old events are adapted; every reader goes through it.
+    """
+    if name == "ReportSubmitted" and version == 1:
+        assert isinstance(payload, events_pb2.ReportSubmitted)
+        # v1 had no identity, no access secret and no language: Indonesian.
+        payload.language = "id"
+    return payload
 
 
 def decode_event(raw: bytes | None) -> Event:
@@ -130,7 +157,9 @@ def decode_event(raw: bytes | None) -> Event:
     envelope = _parse(EventEnvelope, raw or b"", "record")
     if not envelope.report_id or envelope.sequence < 1:
         raise UndecodableMessage("event envelope lacks report_id or sequence")
-    payload = _payload(EVENT_TYPES, envelope.event_type, envelope.schema_version, envelope.payload)
+    payload = _payload(
+        EVENT_TYPES, EVENT_VERSIONS, envelope.event_type, envelope.schema_version, envelope.payload
+    )
     return Event(envelope, payload)
 
 
@@ -140,7 +169,7 @@ def decode_command(raw: bytes | None) -> Command:
     if not envelope.report_id:
         raise UndecodableMessage("command envelope lacks report_id")
     payload = _payload(
-        COMMAND_TYPES, envelope.command_type, envelope.schema_version, envelope.payload
+        COMMAND_TYPES, {}, envelope.command_type, envelope.schema_version, envelope.payload
     )
     return Command(envelope, payload)
 

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -24,6 +24,10 @@ class PlatformSettings(BaseSettings):
     regions_dir: Path = Field(
         Path("../shared/data/regions"),
         description="Folder of the Kemendagri region reference CSVs (provinces ... villages).",
+    )
+    jwt_signing_key: SecretStr | None = Field(
+        None,
+        description="HMAC key (HS256) that signs officers' and administrators' bearer tokens.",
     )
     topic_replication_factor: int = Field(
         1, ge=1, description="Replication factor for topics the platform creates."

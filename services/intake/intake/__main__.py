@@ -5,10 +5,12 @@ import asyncio
 from intake.agents import command_processing, state_projection
 from intake.api import build_app
 from intake.handlers import EventLog, ReportWriter, command_handlers
+from intake.identity import IdentityVault, master_key_from
 from intake.regions import load_region_codes
 from intake.rpc import registration
 from intake.settings import IntakeSettings
-from intake.store import ReportStore
+from intake.store import EventCopy, ReportStore
+from intake.views import ReportReader
 from lapor_common.connections import connect
 from lapor_common.kafka_io import RecordProcessor, group_consumer
 from lapor_common.logs import configure_logging
@@ -25,8 +27,20 @@ def bootstrap(platform: PlatformSettings, settings: IntakeSettings) -> ServiceRu
     servers = platform.kafka_bootstrap_servers
     clients = connect(platform, NAME, settings.database)
     store = ReportStore(clients.database["reports"])
+    copy = EventCopy(clients.database["events"])
+    vault = IdentityVault(
+        clients.database["reporter_keys"], master_key_from(settings.identity_key.get_secret_value())
+    )
     regions = load_region_codes(platform.regions_dir)
-    writer = ReportWriter(store, EventLog(clients.producer), regions.__contains__)
+    writer = ReportWriter(
+        store=store,
+        copy=copy,
+        events=EventLog(clients.producer),
+        vault=vault,
+        region_exists=regions.__contains__,
+    )
+    reader = ReportReader(store, copy, vault)
+    signing_key = platform.jwt_signing_key.get_secret_value() if platform.jwt_signing_key else None
     projector = RecordProcessor(
         group_consumer(servers, STATE_GROUP, [REPORT_EVENTS]),
         clients.producer,
@@ -41,6 +55,11 @@ def bootstrap(platform: PlatformSettings, settings: IntakeSettings) -> ServiceRu
     )
     clients.readiness.add_gate("state-caught-up")
 
+    async def start() -> None:
+        await clients.start()
+        await store.prepare()
+        await copy.prepare()
+
     async def process_commands_once_caught_up() -> None:
         """Decide commands only against state that reflects the whole log."""
         await projector.caught_up.wait()
@@ -50,11 +69,11 @@ def bootstrap(platform: PlatformSettings, settings: IntakeSettings) -> ServiceRu
     return ServiceRuntime(
         name=NAME,
         endpoints=settings,
-        http=build_app(writer, store, settings.max_body_bytes),
+        http=build_app(writer, reader, store, signing_key, settings.max_body_bytes),
         readiness=clients.readiness,
-        grpc_services=[registration(writer, store)],
+        grpc_services=[registration(writer, reader, signing_key)],
         loops=[projector.run, process_commands_once_caught_up],
-        on_start=[clients.start, projector.start, commands.start],
+        on_start=[start, projector.start, commands.start],
         on_stop=[clients.stop, projector.stop, commands.stop],
     )
 

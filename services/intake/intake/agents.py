@@ -1,9 +1,9 @@
-"""Intake's consumers: the state projector (report-events) and the command processor
+"""Intake's consumers: the state projection (report-events) and the command processor
 (report-commands). Each translates a record and calls a handler."""
 
 import logging
 
-from intake.domain import Refused
+from intake.domain.model import Forbidden, Invalid, Refused
 from intake.handlers import CommandHandler, ReportWriter
 from lapor_common.envelope import UndecodableMessage, decode_command, decode_event
 from lapor_common.kafka_io import Handler, SourceRecord
@@ -19,19 +19,22 @@ def state_projection(writer: ReportWriter) -> Handler:
 
 
 def command_processing(handlers: dict[str, CommandHandler]) -> Handler:
+    """Refusals are normal (the report moved on) and logged; a command that could never be
+    valid is poison and goes to the dead-letter topic with the reason."""
+
     async def handle(record: SourceRecord) -> None:
         command = decode_command(record.value)
-        handler = handlers.get(command.envelope.command_type)
+        name = command.envelope.command_type
+        handler = handlers.get(name)
         if handler is None:
-            raise UndecodableMessage(f"intake does not take {command.envelope.command_type}")
+            raise UndecodableMessage(f"intake does not take {name}")
         try:
             await handler(command)
+        except (Invalid, Forbidden) as exc:
+            raise UndecodableMessage(f"{name} can never apply: {exc}") from exc
         except Refused as exc:
             log.warning(
-                "refused %s: %s",
-                command.envelope.command_type,
-                exc,
-                extra={"report_id": command.envelope.report_id},
+                "refused %s: %s", name, exc, extra={"report_id": command.envelope.report_id}
             )
 
     return handle

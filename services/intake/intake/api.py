@@ -1,134 +1,238 @@
-"""Intake's REST API: thin routes that translate HTTP into handler calls and back."""
+"""Intake's REST API: thin routes that translate HTTP into handler calls and back.
 
+Officers and administrators send ``Authorization: Bearer <token>``; a reporter
+sends the report's access secret in ``X-Access-Secret``. Every command accepts
+``Idempotency-Key``.
+"""
+
+import hashlib
 import uuid
-from typing import Annotated, Any, Literal
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Annotated, Any
 
-from fastapi import APIRouter, FastAPI, Header, HTTPException, Request, Response
+from fastapi import APIRouter, Body, Depends, FastAPI, Header, Query, Request, Response
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
 
-from intake.domain import STATUS_LABELS, Invalid, Refused, ReportState, SubmitReport
-from intake.handlers import ReportWriter
+from intake.auth import Unauthenticated, principal_from_token
+from intake.domain.model import (
+    PUBLIC,
+    STATUS_LABELS,
+    Forbidden,
+    Invalid,
+    NotFound,
+    Principal,
+    Refused,
+    Role,
+    Status,
+)
+from intake.handlers import Idempotency, Outcome, ReportWriter
 from intake.limits import RequestGuard
+from intake.presenting import inbox_item, present
+from intake.requests import ACTIONS, ReportIn, command_from, fields_of, submission
 from intake.store import ReportStore
 from intake.tracking import normalize_tracking_id
-from lapor.events.v1.envelope_pb2 import ACTOR_KIND_CITIZEN, Actor
-from lapor.report.v1 import events_pb2
+from intake.views import ReportReader
+from lapor.events.v1.envelope_pb2 import (
+    ACTOR_KIND_ADMINISTRATOR,
+    ACTOR_KIND_CITIZEN,
+    ACTOR_KIND_OFFICER,
+    Actor,
+)
 from lapor_common.envelope import Causation
 
-REPORT_TYPES = {
-    "pengaduan": events_pb2.REPORT_TYPE_COMPLAINT,
-    "aspirasi": events_pb2.REPORT_TYPE_ASPIRATION,
-    "permintaan_informasi": events_pb2.REPORT_TYPE_INFORMATION_REQUEST,
+_ACTOR_KINDS = {
+    Role.OFFICER: ACTOR_KIND_OFFICER,
+    Role.ADMINISTRATOR: ACTOR_KIND_ADMINISTRATOR,
 }
-CHANNELS = {
-    "web": events_pb2.CHANNEL_WEB,
-    "mobile": events_pb2.CHANNEL_MOBILE,
-    "social_media": events_pb2.CHANNEL_SOCIAL_MEDIA,
-}
-_TYPE_NAMES = {value: name for name, value in REPORT_TYPES.items()}
-_CHANNEL_NAMES = {value: name for name, value in events_pb2.Channel.items()}
+Authorization = Annotated[str | None, Header(description="Bearer token of an officer or admin")]
+AccessSecret = Annotated[str | None, Header(alias="X-Access-Secret")]
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
+CorrelationId = Annotated[str | None, Header(alias="X-Correlation-ID", max_length=200)]
 
 
-class Location(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
-    latitude: float
-    longitude: float
-
-
-class ReportIn(BaseModel):
-    """A new report as a citizen files it."""
-
-    model_config = ConfigDict(extra="forbid", strict=True)
-    type: Literal["pengaduan", "aspirasi", "permintaan_informasi"] = Field(
-        description="pengaduan (complaint), aspirasi (aspiration) or permintaan_informasi"
-    )
-    requires_examination: bool = Field(
-        False, description="Complaints only: berkadar pengawasan (needs examination)"
-    )
-    title: str = Field(description="Short title, 5 to 200 characters")
-    body: str = Field(description="What happened, where and when; 20 to 10,000 characters")
-    category_code: str = Field("", max_length=64, description="Category, if the reporter chose")
-    region_code: str = Field(description="Kemendagri region code, e.g. 32.04 or 32.04.05")
-    location: Location | None = None
-    channel: Literal["web", "mobile", "social_media"] = "web"
-    anonymous: bool = Field(False, description="Hide the reporter's identity from agencies")
-    confidential: bool = Field(False, description="Hide the whole report from the public")
-
-
-def _view(state: ReportState) -> dict[str, Any]:
-    label_id, label_en = STATUS_LABELS[state.status]
-    return {
-        "tracking_id": state.report_id,
-        "type": _TYPE_NAMES.get(state.type, "unknown"),
-        "title": state.title,
-        "region_code": state.region_code,
-        "channel": _CHANNEL_NAMES[state.channel].removeprefix("CHANNEL_").lower(),
-        "status": state.status.value,
+def _outcome(outcome: Outcome) -> dict[str, Any]:
+    label_id, label_en = STATUS_LABELS[outcome.status]
+    answer: dict[str, Any] = {
+        "tracking_id": outcome.report_id,
+        "sequence": outcome.sequence,
+        "status": outcome.status.value,
         "status_label": {"id": label_id, "en": label_en},
-        "agency": {"code": state.agency_code, "name": state.agency_name}
-        if state.agency_code
-        else None,
-        "sequence": state.sequence,
-        "submitted_at": state.submitted_at.isoformat(),
     }
+    if outcome.access_secret:
+        answer["access_secret"] = outcome.access_secret
+    return answer
 
 
-def _command(report: ReportIn) -> SubmitReport:
-    location = report.location
-    return SubmitReport(
-        type=REPORT_TYPES[report.type],
-        requires_examination=report.requires_examination,
-        title=report.title,
-        body=report.body,
-        category_code=report.category_code,
-        region_code=report.region_code,
-        location=(location.latitude, location.longitude) if location else None,
-        channel=CHANNELS[report.channel],
-        anonymous=report.anonymous,
-        confidential=report.confidential,
-    )
+def _tracking_id(text: str) -> str:
+    report_id = normalize_tracking_id(text)
+    if report_id is None:
+        raise NotFound(f"{text!r} is not a tracking id (e.g. 7K3M-9QXD-2F8A)")
+    return report_id
 
 
-def reports_router(writer: ReportWriter, store: ReportStore) -> APIRouter:
+def _idempotency(key: str | None, request_body: bytes, scope: str) -> Idempotency | None:
+    if not key:
+        return None
+    digest = hashlib.sha256(scope.encode() + b"\x00" + request_body).digest()
+    return Idempotency(key, digest)
+
+
+def principals(signing_key: str | None) -> Callable[[str | None], Principal]:
+    def who(authorization: Authorization = None) -> Principal:
+        if not authorization:
+            return PUBLIC
+        scheme, _, token = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            raise Unauthenticated("use 'Authorization: Bearer <token>'")
+        return principal_from_token(signing_key, token.strip())
+
+    return who
+
+
+def reports_router(
+    writer: ReportWriter, reader: ReportReader, who: Callable[..., Principal]
+) -> APIRouter:
     router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
+    caller_type = Annotated[Principal, Depends(who)]
 
     @router.post("", status_code=201, summary="File a report (laporan)")
     async def submit(
         report: ReportIn,
+        request: Request,
         response: Response,
-        correlation_id: Annotated[str | None, Header(alias="X-Correlation-ID")] = None,
+        idempotency_key: IdempotencyKey = None,
+        correlation_id: CorrelationId = None,
     ) -> dict[str, Any]:
+        command, identity = submission(report)
         cause = Causation(Actor(kind=ACTOR_KIND_CITIZEN), correlation_id or str(uuid.uuid4()))
-        try:
-            state = await writer.submit(_command(report), cause)
-        except Invalid as exc:
-            raise HTTPException(422, {"problems": exc.problems}) from exc
-        response.headers["Location"] = f"/api/v1/reports/{state.report_id}"
-        return _view(state)
+        idempotency = _idempotency(idempotency_key, await request.body(), "submit")
+        outcome = await writer.submit(command, identity, cause, idempotency)
+        response.headers["Location"] = f"/api/v1/reports/{outcome.report_id}"
+        if outcome.replayed:
+            response.headers["Idempotent-Replayed"] = "true"
+        return _outcome(outcome)
 
-    @router.get("/{tracking_id}", summary="A report and its current status")
-    async def get(tracking_id: str) -> dict[str, Any]:
-        report_id = normalize_tracking_id(tracking_id)
-        state = await store.get(report_id) if report_id else None
-        if state is None:
-            raise HTTPException(404, f"no report with tracking id {tracking_id!r}")
-        return _view(state)
+    @router.get(
+        "/{tracking_id}", summary="A report as the caller may see it, now or as_of a moment"
+    )
+    async def get(
+        tracking_id: str,
+        caller: caller_type,
+        access_secret: AccessSecret = None,
+        as_of: Annotated[datetime | None, Query(description="ISO 8601 with offset")] = None,
+    ) -> dict[str, Any]:
+        if as_of is not None and as_of.tzinfo is None:
+            raise Invalid(["as_of needs a UTC offset, e.g. 2026-11-22T10:00:00+07:00"])
+        view = await reader.view(_tracking_id(tracking_id), caller, access_secret or "", as_of)
+        return present(view)
+
+    for action in ACTIONS:
+        router.add_api_route(
+            f"/{{tracking_id}}/{action}",
+            _action_route(action, writer, caller_type),
+            methods=["POST"],
+            summary=f"{ACTIONS[action].__name__}",
+            description=f"Body fields: {', '.join(fields_of(action)) or 'none'}; "
+            "optionally expected_sequence.",
+        )
+    return router
+
+
+def _action_route(
+    action: str, writer: ReportWriter, caller_type: Any
+) -> Callable[..., Awaitable[dict[str, Any]]]:
+    async def act(
+        tracking_id: str,
+        request: Request,
+        *,
+        caller: caller_type,
+        body: Annotated[dict[str, Any], Body()] | None = None,
+        access_secret: AccessSecret = None,
+        idempotency_key: IdempotencyKey = None,
+        correlation_id: CorrelationId = None,
+    ) -> dict[str, Any]:
+        fields = dict(body or {})
+        expected = fields.pop("expected_sequence", 0)
+        if not isinstance(expected, int) or expected < 0:
+            raise Invalid(["expected_sequence must be a non-negative integer"])
+        command = command_from(action, fields)
+        actor = Actor(kind=_ACTOR_KINDS.get(caller.role, ACTOR_KIND_CITIZEN), id=caller.agency_code)
+        cause = Causation(actor, correlation_id or str(uuid.uuid4()))
+        idempotency = _idempotency(idempotency_key, await request.body(), action)
+        outcome = await writer.act(
+            _tracking_id(tracking_id),
+            command,
+            caller,
+            cause,
+            expected_sequence=expected,
+            idempotency=idempotency,
+            secret=access_secret or "",
+        )
+        return _outcome(outcome)
+
+    act.__name__ = action.replace("-", "_")
+    return act
+
+
+def inbox_router(store: ReportStore, who: Callable[..., Principal]) -> APIRouter:
+    router = APIRouter(prefix="/api/v1/inbox", tags=["inbox"])
+
+    @router.get("", summary="Reports at an agency (officers: their own), with counts by status")
+    async def inbox(
+        caller: Annotated[Principal, Depends(who)],
+        agency: Annotated[str | None, Query(description="administrators: any; '' = queue")] = None,
+        status: Annotated[list[Status] | None, Query()] = None,
+        limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    ) -> dict[str, Any]:
+        if caller.role is Role.OFFICER:
+            agency = caller.agency_code
+        elif caller.role is not Role.ADMINISTRATOR:
+            raise Forbidden("the inbox is for officers and administrators")
+        code = agency or ""
+        items = await store.inbox(code, [s.value for s in status or []], limit)
+        return {
+            "agency_code": code,
+            "counts": await store.count_by_status(code),
+            "reports": [inbox_item(item) for item in items],
+        }
 
     return router
 
 
-def _refused(_: Request, exc: Exception) -> JSONResponse:
-    return JSONResponse({"detail": str(exc)}, status_code=409)
+def _error(status: int) -> Callable[[Request, Exception], JSONResponse]:
+    def handle(_: Request, exc: Exception) -> JSONResponse:
+        body: dict[str, Any] = {"detail": str(exc)}
+        if isinstance(exc, Invalid):
+            body["problems"] = exc.problems
+        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        return JSONResponse(body, status_code=status, headers=headers)
+
+    return handle
 
 
-def build_app(writer: ReportWriter, store: ReportStore, max_body_bytes: int) -> FastAPI:
+def build_app(
+    writer: ReportWriter,
+    reader: ReportReader,
+    store: ReportStore,
+    signing_key: str | None,
+    max_body_bytes: int,
+) -> FastAPI:
     app = FastAPI(
         title="LAPOR! intake",
         description="Pintu masuk laporan warga / The front door for citizens' reports",
         version="1.0.0",
     )
-    app.include_router(reports_router(writer, store))
-    app.add_exception_handler(Refused, _refused)
+    who = principals(signing_key)
+    app.include_router(reports_router(writer, reader, who))
+    app.include_router(inbox_router(store, who))
+    for exception, status in (
+        (Invalid, 422),
+        (NotFound, 404),
+        (Refused, 409),
+        (Forbidden, 403),
+        (Unauthenticated, 401),
+    ):
+        app.add_exception_handler(exception, _error(status))
     app.add_middleware(RequestGuard, max_bytes=max_body_bytes)
     return app

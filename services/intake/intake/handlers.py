@@ -1,29 +1,41 @@
 """Intake's handlers: the single writer that decides commands and appends their events.
 
-Commands for one report are serialised by a per-report lock, checked against the
-stored state, appended to the log (awaiting Kafka's acknowledgement), then
-folded into the state store. The registry at the bottom lists every command
-that arrives over the report-commands topic.
+Commands for one report are serialised by a per-report lock, checked against
+the stored state, appended to the log (awaiting Kafka's acknowledgement), then
+folded into the read models. A retried command (same idempotency key) gets its
+first answer; the key reused for another request is refused.
 """
 
 import asyncio
-import logging
+import base64
+import hashlib
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from aiokafka import AIOKafkaProducer
 from google.protobuf.message import Message
 
-from intake.domain import ReportState, SubmitReport, decide_route, decide_submit, evolve
-from intake.store import ReportStore
+from intake.domain.fold import evolve
+from intake.domain.lifecycle import decide
+from intake.domain.model import (
+    Principal,
+    Refused,
+    ReportState,
+    Role,
+    Status,
+    acting_as,
+    secret_digest,
+)
+from intake.domain.submission import SubmitReport, decide_submit
+from intake.identity import IdentityVault
+from intake.store import EventCopy, ReportStore
 from intake.tracking import tracking_id_from
-from lapor.routing.v1.commands_pb2 import RouteReport
+from lapor.report.v1.events_pb2 import ReporterDataErased, ReporterIdentity
 from lapor_common.envelope import Causation, Command, Event, new_event
 from lapor_common.topics import REPORT_EVENTS
-
-log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 
@@ -32,6 +44,27 @@ def utc_now() -> datetime:
     """Now, to the millisecond: the precision the read models store."""
     now = datetime.now(UTC)
     return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
+class Conflict(Refused):
+    """The idempotency key was used before for a different request (409)."""
+
+
+@dataclass(frozen=True)
+class Idempotency:
+    key: str
+    digest: bytes
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a command answers: the report's sequence and status after it."""
+
+    report_id: str
+    sequence: int
+    status: Status
+    access_secret: str = ""
+    replayed: bool = False
 
 
 class EventLog:
@@ -73,70 +106,148 @@ class KeyedLocks:
                 self._locks[key] = (lock, users - 1)
 
 
+def _secret_text(raw: bytes) -> str:
+    """An access secret as people copy it: 26 base-32 characters (128 bits)."""
+    return base64.b32encode(raw[:16]).decode().rstrip("=").lower()
+
+
 class ReportWriter:
     def __init__(
         self,
+        *,
         store: ReportStore,
+        copy: EventCopy,
         events: EventLog,
+        vault: IdentityVault,
         region_exists: Callable[[str], bool],
         clock: Clock = utc_now,
-        new_tracking_id: Callable[[], str] = lambda: tracking_id_from(os.urandom(8)),
     ) -> None:
         self._store = store
+        self._copy = copy
         self._events = events
+        self._vault = vault
         self._region_exists = region_exists
         self._clock = clock
-        self._new_tracking_id = new_tracking_id
         self._locks = KeyedLocks()
 
-    async def submit(self, command: SubmitReport, cause: Causation) -> ReportState:
-        report_id = self._new_tracking_id()
-        async with self._locks.hold(report_id):
-            state = await self._append(
-                None, report_id, decide_submit(command, self._region_exists), cause
-            )
-        if state is None:
-            raise RuntimeError("a submission appended no event")
-        return state
-
-    async def route(self, command: Command) -> None:
-        if not isinstance(command.payload, RouteReport):
-            raise TypeError(f"route got {type(command.payload).__name__}")
-        report_id = command.envelope.report_id
-        cause = Causation(
-            command.envelope.actor, command.envelope.correlation_id, command.envelope.command_id
-        )
+    async def submit(
+        self,
+        command: SubmitReport,
+        identity: ReporterIdentity | None,
+        cause: Causation,
+        idempotency: Idempotency | None,
+    ) -> Outcome:
+        """File a report. With an idempotency key, its tracking id and secret derive from the key,
+        so a retry, even after a crash, finds the report it created."""
+        if idempotency is None:
+            report_id, secret = tracking_id_from(os.urandom(8)), _secret_text(os.urandom(16))
+        else:
+            report_id = tracking_id_from(self._vault.derive("tracking-id", idempotency.key))
+            secret = _secret_text(self._vault.derive("access-secret", idempotency.key))
         async with self._locks.hold(report_id):
             state = await self._store.get(report_id)
-            await self._append(state, report_id, decide_route(state, command.payload), cause)
+            if state is not None:
+                return replace(self._replayed(state, idempotency), access_secret=secret)
+            decide_submit(command, self._region_exists)  # refuse bad input before sealing
+            sealed = await self._vault.seal(identity) if identity is not None else None
+            submission = replace(
+                command, reporter=sealed, access_secret_sha256=secret_digest(secret)
+            )
+            payloads = decide_submit(submission, self._region_exists)
+            state = await self._append(None, report_id, payloads, cause, idempotency)
+        return Outcome(report_id, state.sequence, state.status, access_secret=secret)
+
+    async def act(
+        self,
+        report_id: str,
+        command: Message,
+        who: Principal,
+        cause: Causation,
+        *,
+        expected_sequence: int = 0,
+        idempotency: Idempotency | None = None,
+        secret: str = "",
+    ) -> Outcome:
+        """Decide a command on an existing report; ``secret`` makes the caller its reporter."""
+        async with self._locks.hold(report_id):
+            state = await self._store.get(report_id)
+            if state is not None:
+                who = acting_as(state, who, secret)
+            if state and idempotency and state.answer_for(idempotency.key):
+                return self._replayed(state, idempotency)
+            if state is not None and expected_sequence and expected_sequence != state.sequence:
+                raise Refused(
+                    f"the report is at sequence {state.sequence}, not {expected_sequence}: "
+                    "reload it and try again"
+                )
+            payloads = decide(state, command, who, self._clock())
+            assert state is not None
+            state = await self._append(state, report_id, payloads, cause, idempotency)
+        await self._effects(payloads)
+        return Outcome(report_id, state.sequence, state.status)
+
+    async def take(self, command: Command) -> None:
+        """A command another service sent over the report-commands topic."""
+        envelope = command.envelope
+        cause = Causation(envelope.actor, envelope.correlation_id, envelope.command_id)
+        digest = hashlib.sha256(command.envelope.payload).digest()
+        service = Principal(Role.SERVICE, subject=envelope.actor.id)
+        await self.act(
+            envelope.report_id,
+            command.payload,
+            service,
+            cause,
+            expected_sequence=envelope.expected_sequence,
+            idempotency=Idempotency(envelope.command_id, digest),
+        )
 
     async def apply(self, event: Event) -> None:
         """Fold an event read back from the log; events already reflected are skipped."""
         envelope = event.envelope
         async with self._locks.hold(envelope.report_id):
+            await self._copy.add(envelope)
             state = await self._store.get(envelope.report_id)
             if (state.sequence if state else 0) + 1 != envelope.sequence:
                 return
-            at = envelope.occurred_at.ToDatetime(UTC)
-            await self._store.save(
-                evolve(state, envelope.report_id, envelope.sequence, at, event.payload)
-            )
+            await self._store.save(evolve(state, envelope, event.payload))
+        await self._effects([event.payload])
+
+    def _replayed(self, state: ReportState, idempotency: Idempotency | None) -> Outcome:
+        answer = state.answer_for(idempotency.key) if idempotency else None
+        if answer is None or idempotency is None or answer.digest != idempotency.digest:
+            raise Conflict("this idempotency key was already used for a different request")
+        return Outcome(state.report_id, answer.sequence, answer.status, replayed=True)
 
     async def _append(
-        self, state: ReportState | None, report_id: str, payloads: list[Message], cause: Causation
-    ) -> ReportState | None:
+        self,
+        state: ReportState | None,
+        report_id: str,
+        payloads: list[Message],
+        cause: Causation,
+        idempotency: Idempotency | None,
+    ) -> ReportState:
         at = self._clock()
         sequence = state.sequence if state else 0
         events = [
             new_event(report_id, sequence + i, payload, cause, at)
             for i, payload in enumerate(payloads, start=1)
         ]
+        if idempotency is not None:
+            events[-1].envelope.idempotency_key = idempotency.key
+            events[-1].envelope.request_digest = idempotency.digest
         await self._events.append(events)
         for event in events:
-            state = evolve(state, report_id, event.envelope.sequence, at, event.payload)
-        if events and state is not None:
-            await self._store.save(state)
+            state = evolve(state, event.envelope, event.payload)
+            await self._copy.add(event.envelope)
+        assert state is not None
+        await self._store.save(state)
         return state
+
+    async def _effects(self, payloads: list[Message]) -> None:
+        """What an event does outside the log: erasing destroys the reporter's data key."""
+        for payload in payloads:
+            if isinstance(payload, ReporterDataErased):
+                await self._vault.erase(payload.key_id)
 
 
 CommandHandler = Callable[[Command], Awaitable[None]]
@@ -144,4 +255,4 @@ CommandHandler = Callable[[Command], Awaitable[None]]
 
 def command_handlers(writer: ReportWriter) -> dict[str, CommandHandler]:
     """Every command intake accepts from the report-commands topic."""
-    return {"RouteReport": writer.route}
+    return dict.fromkeys(("RouteReport", "EscalateReport", "CloseReport"), writer.take)

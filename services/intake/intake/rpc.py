@@ -1,26 +1,72 @@
-"""Intake's gRPC API (lapor.report.v1.ReportService): the same commands as the REST API."""
+"""Intake's gRPC API (lapor.report.v1.ReportService): the same commands as the REST API.
 
+Officers and administrators send ``authorization: Bearer <token>`` metadata;
+errors map to INVALID_ARGUMENT, NOT_FOUND, FAILED_PRECONDITION,
+PERMISSION_DENIED and UNAUTHENTICATED with the reason.
+"""
+
+import hashlib
 import uuid
+from datetime import UTC
+from typing import Any, NoReturn
 
 import grpc
+from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
 
-from intake.domain import STATUS_LABELS, Invalid, Refused, ReportState, SubmitReport
-from intake.handlers import ReportWriter
-from intake.store import ReportStore
+from intake.auth import Unauthenticated, principal_from_token
+from intake.domain.model import (
+    PUBLIC,
+    STATUS_LABELS,
+    Forbidden,
+    Invalid,
+    NotFound,
+    Principal,
+    Refused,
+    Role,
+)
+from intake.domain.submission import SubmitReport
+from intake.handlers import Idempotency, ReportWriter
+from intake.requests import identity_of
 from intake.tracking import normalize_tracking_id
-from lapor.events.v1.envelope_pb2 import ACTOR_KIND_CITIZEN, Actor
+from intake.views import ReportReader, View
+from lapor.events.v1.envelope_pb2 import (
+    ACTOR_KIND_ADMINISTRATOR,
+    ACTOR_KIND_CITIZEN,
+    ACTOR_KIND_OFFICER,
+    Actor,
+)
 from lapor.report.v1 import report_service_pb2 as pb
 from lapor.report.v1 import report_service_pb2_grpc as pb_grpc
 from lapor_common.envelope import Causation
 from lapor_common.runtime import GrpcRegistration
 
+Context = grpc.aio.ServicerContext[Any, Any]
+_CODES: list[tuple[type[Exception], grpc.StatusCode]] = [
+    (Invalid, grpc.StatusCode.INVALID_ARGUMENT),
+    (NotFound, grpc.StatusCode.NOT_FOUND),
+    (Refused, grpc.StatusCode.FAILED_PRECONDITION),
+    (Forbidden, grpc.StatusCode.PERMISSION_DENIED),
+    (Unauthenticated, grpc.StatusCode.UNAUTHENTICATED),
+]
+_ACTOR_KINDS = {Role.OFFICER: ACTOR_KIND_OFFICER, Role.ADMINISTRATOR: ACTOR_KIND_ADMINISTRATOR}
 
-def _view(state: ReportState) -> pb.ReportView:
+
+async def _abort(context: Context, exc: Exception) -> NoReturn:
+    code = next(code for kind, code in _CODES if isinstance(exc, kind))
+    await context.abort(code, str(exc))
+
+
+def _stamp(moment: Any) -> Timestamp:
+    stamp = Timestamp()
+    stamp.FromDatetime(moment)
+    return stamp
+
+
+def _view(view: View) -> pb.ReportView:
+    state = view.state
     label_id, label_en = STATUS_LABELS[state.status]
-    submitted_at = Timestamp()
-    submitted_at.FromDatetime(state.submitted_at)
-    return pb.ReportView(
+    report = pb.ReportView(
         tracking_id=state.report_id,
         type=state.type,
         title=state.title,
@@ -32,11 +78,28 @@ def _view(state: ReportState) -> pb.ReportView:
         agency_code=state.agency_code,
         agency_name=state.agency_name,
         sequence=state.sequence,
-        submitted_at=submitted_at,
+        submitted_at=_stamp(state.submitted_at),
+        body=state.body,
+        audience=view.audience.value,
+        anonymous=state.anonymous,
+        confidential=state.confidential,
+        reporter_erased=state.reporter_erased,
     )
+    if view.identity is not None:
+        report.reporter.CopyFrom(view.identity)
+    for e in view.timeline:
+        report.timeline.add(
+            sequence=e.sequence,
+            event_type=e.event_type,
+            occurred_at=_stamp(e.occurred_at),
+            actor=e.actor,
+            text_id=e.text_id,
+            text_en=e.text_en,
+        )
+    return report
 
 
-def _command(request: pb.SubmitReportRequest) -> SubmitReport:
+def _submission(request: pb.SubmitReportRequest) -> SubmitReport:
     location = request.location if request.HasField("location") else None
     return SubmitReport(
         type=request.type,
@@ -49,47 +112,104 @@ def _command(request: pb.SubmitReportRequest) -> SubmitReport:
         channel=request.channel,
         anonymous=request.anonymous,
         confidential=request.confidential,
+        language=request.language or "id",
     )
 
 
 class ReportService(pb_grpc.ReportServiceServicer):
-    def __init__(self, writer: ReportWriter, store: ReportStore) -> None:
+    def __init__(self, writer: ReportWriter, reader: ReportReader, signing_key: str | None) -> None:
         self._writer = writer
-        self._store = store
+        self._reader = reader
+        self._signing_key = signing_key
+
+    def _caller(self, context: Context) -> Principal:
+        metadata = dict(context.invocation_metadata() or ())
+        authorization = str(metadata.get("authorization", ""))
+        if not authorization:
+            return PUBLIC
+        scheme, _, token = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            raise Unauthenticated("use 'authorization: Bearer <token>' metadata")
+        return principal_from_token(self._signing_key, token.strip())
+
+    @staticmethod
+    def _correlation(context: Context) -> str:
+        metadata = dict(context.invocation_metadata() or ())
+        return str(metadata.get("x-correlation-id") or uuid.uuid4())
+
+    @staticmethod
+    def _idempotency(key: str, request: Message, scope: str) -> Idempotency | None:
+        if not key:
+            return None
+        body = request.SerializeToString(deterministic=True)
+        return Idempotency(key, hashlib.sha256(scope.encode() + b"\x00" + body).digest())
 
     async def SubmitReport(
-        self,
-        request: pb.SubmitReportRequest,
-        context: grpc.aio.ServicerContext[pb.SubmitReportRequest, pb.SubmitReportResponse],
+        self, request: pb.SubmitReportRequest, context: Context
     ) -> pb.SubmitReportResponse:
-        metadata = dict(context.invocation_metadata() or ())
-        correlation_id = str(metadata.get("x-correlation-id") or uuid.uuid4())
-        cause = Causation(Actor(kind=ACTOR_KIND_CITIZEN), correlation_id)
         try:
-            state = await self._writer.submit(_command(request), cause)
-        except Invalid as exc:
-            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, str(exc))
-        except Refused as exc:
-            await context.abort(grpc.StatusCode.FAILED_PRECONDITION, str(exc))
-        return pb.SubmitReportResponse(tracking_id=state.report_id, status=state.status.value)
+            r = request.reporter
+            identity = identity_of(r.name, r.phone, r.email, r.id_number)
+            cause = Causation(Actor(kind=ACTOR_KIND_CITIZEN), self._correlation(context))
+            idempotency = self._idempotency(request.idempotency_key, request, "submit")
+            outcome = await self._writer.submit(_submission(request), identity, cause, idempotency)
+        except (Invalid, Refused) as exc:
+            await _abort(context, exc)
+        return pb.SubmitReportResponse(
+            tracking_id=outcome.report_id,
+            status=outcome.status.value,
+            access_secret=outcome.access_secret,
+        )
 
     async def GetReport(
-        self,
-        request: pb.GetReportRequest,
-        context: grpc.aio.ServicerContext[pb.GetReportRequest, pb.GetReportResponse],
+        self, request: pb.GetReportRequest, context: Context
     ) -> pb.GetReportResponse:
-        report_id = normalize_tracking_id(request.tracking_id)
-        if report_id is None:
-            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, "malformed tracking_id")
-        state = await self._store.get(report_id) if report_id else None
-        if state is None:
-            await context.abort(grpc.StatusCode.NOT_FOUND, "no report with that tracking id")
-        return pb.GetReportResponse(report=_view(state))
+        try:
+            report_id = normalize_tracking_id(request.tracking_id)
+            if report_id is None:
+                raise Invalid(["tracking_id is malformed (e.g. 7K3M-9QXD-2F8A)"])
+            as_of = request.as_of.ToDatetime(UTC) if request.HasField("as_of") else None
+            view = await self._reader.view(
+                report_id, self._caller(context), request.access_secret, as_of
+            )
+        except (Invalid, Refused, Forbidden, Unauthenticated) as exc:
+            await _abort(context, exc)
+        return pb.GetReportResponse(report=_view(view))
+
+    async def Act(self, request: pb.ActRequest, context: Context) -> pb.ActResponse:
+        try:
+            which = request.WhichOneof("command")
+            report_id = normalize_tracking_id(request.tracking_id)
+            if which is None or report_id is None:
+                raise Invalid(["tracking_id and one command are required"])
+            command = getattr(request, which)
+            caller = self._caller(context)
+            actor = Actor(
+                kind=_ACTOR_KINDS.get(caller.role, ACTOR_KIND_CITIZEN), id=caller.agency_code
+            )
+            outcome = await self._writer.act(
+                report_id,
+                command,
+                caller,
+                Causation(actor, self._correlation(context)),
+                expected_sequence=request.expected_sequence,
+                idempotency=self._idempotency(request.idempotency_key, command, which),
+                secret=request.access_secret,
+            )
+        except (Invalid, Refused, Forbidden, Unauthenticated) as exc:
+            await _abort(context, exc)
+        return pb.ActResponse(
+            tracking_id=outcome.report_id, sequence=outcome.sequence, status=outcome.status.value
+        )
 
 
-def registration(writer: ReportWriter, store: ReportStore) -> GrpcRegistration:
+def registration(
+    writer: ReportWriter, reader: ReportReader, signing_key: str | None
+) -> GrpcRegistration:
     def register(server: grpc.aio.Server) -> str:
-        pb_grpc.add_ReportServiceServicer_to_server(ReportService(writer, store), server)
+        pb_grpc.add_ReportServiceServicer_to_server(
+            ReportService(writer, reader, signing_key), server
+        )
         return pb.DESCRIPTOR.services_by_name["ReportService"].full_name
 
     return register

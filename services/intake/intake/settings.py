@@ -1,6 +1,6 @@
 """Intake's settings (environment prefix ``INTAKE_``)."""
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
 from lapor_common.settings import ServiceEndpoints
@@ -12,6 +12,12 @@ class IntakeSettings(ServiceEndpoints):
     http_port: int = Field(8001, description="Port of the REST API and health endpoints.")
     grpc_port: int = Field(50051, description="Port of the ReportService gRPC API.")
     database: str = Field("lapor_intake", description="Database of intake's report state.")
+    identity_key: SecretStr = Field(
+        description=(
+            "Base64 of 32 random bytes: the master key that wraps every reporter's data key "
+            "(env INTAKE_IDENTITY_KEY)."
+        )
+    )
     max_body_bytes: int = Field(
         64 * 1024, ge=1024, description="Largest request body accepted, in bytes."
     )

@@ -1,52 +1,86 @@
-"""Intake's report state in MongoDB: one document per report, carrying the sequence it reflects."""
+"""Intake's read models in MongoDB, both folded from the log and rebuildable by replay:
 
-from datetime import datetime
+- ``reports``: one document per report, the state it reflects and that sequence;
+  with indexes by agency and status it is also every agency's inbox;
+- ``events``: each report's events as they are on the log, for its timeline
+  and for time travel (the report as it was at a moment).
+"""
+
+from dataclasses import asdict, fields
+from datetime import UTC, datetime
 from typing import Any
 
+from bson.binary import Binary
+from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import DuplicateKeyError
 
-from intake.domain import ReportState, Status
-from lapor_common.mongo import save_if_newer
+from intake.domain.model import Answered, ReportState, Sealed, Status
+from lapor.events.v1.envelope_pb2 import EventEnvelope
+from lapor_common.envelope import Event, decode_event
+from lapor_common.mongo import Document, save_if_newer
+
+INBOX_FIELDS = [
+    "sequence",
+    "status",
+    "type",
+    "title",
+    "region_code",
+    "category_code",
+    "channel",
+    "confidential",
+    "anonymous",
+    "submitted_at",
+    "agency_code",
+    "agency_name",
+    "escalation_tier",
+    "postponed_until",
+]
 
 
-def _to_document(state: ReportState) -> dict[str, Any]:
-    return {
-        "_id": state.report_id,
-        "sequence": state.sequence,
-        "status": state.status.value,
-        "type": state.type,
-        "title": state.title,
-        "region_code": state.region_code,
-        "channel": state.channel,
-        "anonymous": state.anonymous,
-        "confidential": state.confidential,
-        "submitted_at": state.submitted_at,
-        "agency_code": state.agency_code,
-        "agency_name": state.agency_name,
-    }
+def _to_document(state: ReportState) -> Document:
+    document: Document = {"_id": state.report_id}
+    for field in fields(state):
+        value = getattr(state, field.name)
+        if field.name == "report_id":
+            continue
+        if isinstance(value, Sealed):
+            value = asdict(value)
+        elif field.name == "answered":
+            value = [{**asdict(a), "status": a.status.value} for a in value]
+        elif isinstance(value, tuple):
+            value = list(value)
+        elif isinstance(value, Status):
+            value = value.value
+        document[field.name] = value
+    return document
 
 
-def _from_document(document: dict[str, Any]) -> ReportState:
-    submitted_at: datetime = document["submitted_at"]
-    return ReportState(
-        report_id=document["_id"],
-        sequence=document["sequence"],
-        status=Status(document["status"]),
-        type=document["type"],
-        title=document["title"],
-        region_code=document["region_code"],
-        channel=document["channel"],
-        anonymous=document["anonymous"],
-        confidential=document["confidential"],
-        submitted_at=submitted_at,
-        agency_code=document["agency_code"],
-        agency_name=document["agency_name"],
+def _from_document(document: Document) -> ReportState:
+    values = {k: v for k, v in document.items() if k != "_id"}
+    sealed = values.get("reporter")
+    values["reporter"] = (
+        None
+        if sealed is None
+        else Sealed(sealed["key_id"], bytes(sealed["nonce"]), bytes(sealed["ciphertext"]))
     )
+    values["status"] = Status(values["status"])
+    values["access_secret_sha256"] = bytes(values["access_secret_sha256"])
+    values["declined_by"] = tuple(values["declined_by"])
+    values["answered"] = tuple(
+        Answered(a["key"], bytes(a["digest"]), a["sequence"], Status(a["status"]))
+        for a in values["answered"]
+    )
+    return ReportState(report_id=document["_id"], **values)
 
 
 class ReportStore:
-    def __init__(self, reports: AsyncCollection[dict[str, Any]]) -> None:
+    def __init__(self, reports: AsyncCollection[Document]) -> None:
         self._reports = reports
+
+    async def prepare(self) -> None:
+        await self._reports.create_index([("agency_code", ASCENDING), ("status", ASCENDING)])
+        await self._reports.create_index([("submitted_at", DESCENDING)])
 
     async def get(self, report_id: str) -> ReportState | None:
         document = await self._reports.find_one({"_id": report_id})
@@ -55,3 +89,52 @@ class ReportStore:
     async def save(self, state: ReportState) -> None:
         """Store the state unless the stored one is as new or newer (redelivery is a no-op)."""
         await save_if_newer(self._reports, _to_document(state))
+
+    async def inbox(self, agency_code: str, statuses: list[str], limit: int) -> list[Document]:
+        """Reports now at an agency ("" is the national verification queue), newest first."""
+        query: dict[str, Any] = {"agency_code": agency_code}
+        if statuses:
+            query["status"] = {"$in": statuses}
+        projection = dict.fromkeys(INBOX_FIELDS, 1)
+        cursor = self._reports.find(query, projection).sort("submitted_at", DESCENDING)
+        return [document async for document in cursor.limit(limit)]
+
+    async def count_by_status(self, agency_code: str) -> dict[str, int]:
+        rows = await self._reports.aggregate(
+            [
+                {"$match": {"agency_code": agency_code}},
+                {"$group": {"_id": "$status", "count": {"$sum": 1}}},
+            ]
+        )
+        return {row["_id"]: row["count"] async for row in rows}
+
+
+class EventCopy:
+    """Each report's events, one document per event, written once (replays are no-ops)."""
+
+    def __init__(self, events: AsyncCollection[Document]) -> None:
+        self._events = events
+
+    async def prepare(self) -> None:
+        await self._events.create_index([("report_id", ASCENDING), ("sequence", ASCENDING)])
+
+    async def add(self, envelope: EventEnvelope) -> None:
+        document = {
+            "_id": f"{envelope.report_id}/{envelope.sequence:010d}",
+            "report_id": envelope.report_id,
+            "sequence": envelope.sequence,
+            "occurred_at": envelope.occurred_at.ToDatetime(UTC),
+            "envelope": Binary(envelope.SerializeToString()),
+        }
+        try:
+            await self._events.insert_one(document)
+        except DuplicateKeyError:
+            return
+
+    async def of(self, report_id: str, until: datetime | None = None) -> list[Event]:
+        """The report's events in order (upcast as any reader sees them), up to a moment."""
+        query: dict[str, Any] = {"report_id": report_id}
+        if until is not None:
+            query["occurred_at"] = {"$lte": until}
+        cursor = self._events.find(query).sort("sequence", ASCENDING)
+        return [decode_event(bytes(d["envelope"])) async for d in cursor]

@@ -1,0 +1,83 @@
+"""Bearer tokens for officers and administrators (JWT, HS256), and a CLI that issues them.
+
+Claims: ``sub`` (who), ``role`` (``officer`` or ``administrator``), ``agency``
+(an officer's agency code), ``iss``/``aud`` (``lapor``), ``iat`` and ``exp``.
+
+    python -m intake.auth --role officer --agency pemkab-3204 --subject budi --hours 8
+"""
+
+import argparse
+import os
+from datetime import UTC, datetime, timedelta
+
+import jwt
+
+from intake.domain.model import Principal, Role
+
+ISSUER = "lapor"
+_ROLES = {"officer": Role.OFFICER, "administrator": Role.ADMINISTRATOR}
+
+
+class Unauthenticated(Exception):
+    """No valid credentials (401)."""
+
+
+def issue_token(key: str, role: str, subject: str, agency: str, hours: float) -> str:
+    if role not in _ROLES:
+        raise ValueError(f"role must be one of {sorted(_ROLES)}")
+    if role == "officer" and not agency:
+        raise ValueError("an officer's token names the officer's agency")
+    now = datetime.now(UTC)
+    claims = {
+        "sub": subject,
+        "role": role,
+        "agency": agency,
+        "iss": ISSUER,
+        "aud": ISSUER,
+        "iat": now,
+        "exp": now + timedelta(hours=hours),
+    }
+    return jwt.encode(claims, key, algorithm="HS256")
+
+
+def principal_from_token(key: str | None, token: str) -> Principal:
+    """The officer or administrator a bearer token proves, or Unauthenticated with the reason."""
+    if not key:
+        raise Unauthenticated("this deployment accepts no bearer tokens (no signing key)")
+    try:
+        claims = jwt.decode(
+            token,
+            key,
+            algorithms=["HS256"],
+            audience=ISSUER,
+            issuer=ISSUER,
+            options={"require": ["exp", "sub", "role"]},
+        )
+    except jwt.ExpiredSignatureError as exc:
+        raise Unauthenticated("the bearer token has expired") from exc
+    except jwt.InvalidTokenError as exc:
+        raise Unauthenticated(f"the bearer token is not valid: {exc}") from exc
+    role = _ROLES.get(str(claims["role"]))
+    if role is None:
+        raise Unauthenticated(f"unknown role {claims['role']!r}")
+    agency = str(claims.get("agency") or "")
+    if role is Role.OFFICER and not agency:
+        raise Unauthenticated("an officer's token must name the agency")
+    return Principal(role=role, agency_code=agency, subject=str(claims["sub"]))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Issue a LAPOR! bearer token (development).")
+    parser.add_argument("--role", choices=sorted(_ROLES), required=True)
+    parser.add_argument("--agency", default="", help="the officer's agency code")
+    parser.add_argument("--subject", default="dev", help="who the token is for")
+    parser.add_argument("--hours", type=float, default=8.0)
+    args = parser.parse_args()
+    key = os.environ.get("LAPOR_JWT_SIGNING_KEY")
+    if not key:
+        parser.error("set LAPOR_JWT_SIGNING_KEY (make up writes one to .run/secrets.env)")
+    print(issue_token(key, args.role, args.subject, args.agency, args.hours))
+
+
+if __name__ == "__main__":
+    main()

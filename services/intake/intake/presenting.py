@@ -1,0 +1,88 @@
+"""Reports as JSON for people and programs: labels in Bahasa Indonesia first, English second."""
+
+from typing import Any
+
+from intake.domain.model import STATUS_LABELS, Role, Status
+from intake.views import View
+from lapor.report.v1 import events_pb2
+from lapor_common.mongo import Document
+
+_TYPE_NAMES = {
+    events_pb2.REPORT_TYPE_COMPLAINT: "pengaduan",
+    events_pb2.REPORT_TYPE_ASPIRATION: "aspirasi",
+    events_pb2.REPORT_TYPE_INFORMATION_REQUEST: "permintaan_informasi",
+}
+
+
+def _channel(value: int) -> str:
+    return events_pb2.Channel.Name(value).removeprefix("CHANNEL_").lower()  # type: ignore[arg-type]
+
+
+def status_json(status: Status) -> dict[str, str]:
+    label_id, label_en = STATUS_LABELS[status]
+    return {"code": status.value, "id": label_id, "en": label_en}
+
+
+def present(view: View) -> dict[str, Any]:
+    state = view.state
+    report: dict[str, Any] = {
+        "tracking_id": state.report_id,
+        "audience": view.audience.value,
+        "type": _TYPE_NAMES.get(state.type, "unknown"),
+        "requires_examination": state.requires_examination,
+        "title": state.title,
+        "body": state.body,
+        "category_code": state.category_code,
+        "region_code": state.region_code,
+        "channel": _channel(state.channel),
+        "anonymous": state.anonymous,
+        "confidential": state.confidential,
+        "status": status_json(state.status),
+        "agency": {"code": state.agency_code, "name": state.agency_name}
+        if state.agency_code
+        else None,
+        "sequence": state.sequence,
+        "submitted_at": state.submitted_at.isoformat(),
+        "timeline": [
+            {
+                "sequence": e.sequence,
+                "event_type": e.event_type,
+                "occurred_at": e.occurred_at.isoformat(),
+                "actor": e.actor,
+                "text": {"id": e.text_id, "en": e.text_en},
+            }
+            for e in view.timeline
+        ],
+    }
+    if view.audience is not Role.PUBLIC:
+        report["rating"] = state.rating or None
+        report["escalation_tier"] = state.escalation_tier
+        report["declined_by"] = list(state.declined_by)
+        report["reporter_erased"] = state.reporter_erased
+    if view.identity is not None:
+        identity = view.identity
+        report["reporter"] = {
+            "name": identity.name,
+            "phone": identity.phone,
+            "email": identity.email,
+            "id_number": identity.id_number,
+        }
+    return report
+
+
+def inbox_item(document: Document) -> dict[str, Any]:
+    postponed = document.get("postponed_until")
+    return {
+        "tracking_id": document["_id"],
+        "title": document["title"],
+        "type": _TYPE_NAMES.get(document["type"], "unknown"),
+        "status": status_json(Status(document["status"])),
+        "region_code": document["region_code"],
+        "category_code": document["category_code"],
+        "confidential": document["confidential"],
+        "anonymous": document["anonymous"],
+        "submitted_at": document["submitted_at"].isoformat(),
+        "escalation_tier": document["escalation_tier"],
+        "postponed_until": postponed.isoformat() if postponed else None,
+        "sequence": document["sequence"],
+    }

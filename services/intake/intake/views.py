@@ -1,0 +1,45 @@
+"""What a caller may read of a report: the view they are entitled to, now or as it was."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from intake.domain.fold import evolve
+from intake.domain.model import NotFound, Principal, ReportState, Role, audience, sees_identity
+from intake.domain.timeline import Entry, entry
+from intake.identity import IdentityVault
+from intake.store import EventCopy, ReportStore
+from lapor.report.v1.events_pb2 import ReporterIdentity
+
+
+@dataclass(frozen=True)
+class View:
+    state: ReportState
+    audience: Role
+    identity: ReporterIdentity | None
+    timeline: list[Entry]
+
+
+class ReportReader:
+    def __init__(self, store: ReportStore, copy: EventCopy, vault: IdentityVault) -> None:
+        self._store = store
+        self._copy = copy
+        self._vault = vault
+
+    async def view(
+        self, report_id: str, who: Principal, secret: str, as_of: datetime | None = None
+    ) -> View:
+        """The report for this caller; with ``as_of``, folded from its events up to that moment."""
+        events = await self._copy.of(report_id, as_of)
+        state: ReportState | None = None
+        for event in events:
+            state = evolve(state, event.envelope, event.payload)
+        if as_of is None:
+            state = await self._store.get(report_id) or state
+        if state is None:
+            raise NotFound("no report with that tracking id")
+        role = audience(state, who, secret)
+        identity = None
+        if state.reporter is not None and sees_identity(state, role):
+            identity = await self._vault.open(state.reporter)
+        timeline = [e for ev in events if (e := entry(ev.envelope, ev.payload, role)) is not None]
+        return View(state, role, identity, timeline)
