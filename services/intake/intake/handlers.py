@@ -31,9 +31,10 @@ from intake.domain.model import (
 )
 from intake.domain.submission import SubmitReport, decide_submit
 from intake.identity import IdentityVault
+from intake.projection import effects, project
 from intake.store import EventCopy, ReportStore
 from intake.tracking import tracking_id_from
-from lapor.report.v1.events_pb2 import ReporterDataErased, ReporterIdentity
+from lapor.report.v1.events_pb2 import ReporterIdentity
 from lapor_common.envelope import Causation, Command, Event, new_event
 from lapor_common.topics import REPORT_EVENTS
 
@@ -154,7 +155,7 @@ class ReportWriter:
                 command, reporter=sealed, access_secret_sha256=secret_digest(secret)
             )
             payloads = decide_submit(submission, self._region_exists)
-            state = await self._append(None, report_id, payloads, cause, idempotency)
+            state, _ = await self._append(None, report_id, payloads, cause, idempotency)
         return Outcome(report_id, state.sequence, state.status, access_secret=secret)
 
     async def act(
@@ -182,8 +183,9 @@ class ReportWriter:
                 )
             payloads = decide(state, command, who, self._clock())
             assert state is not None
-            state = await self._append(state, report_id, payloads, cause, idempotency)
-        await self._effects(payloads)
+            state, appended = await self._append(state, report_id, payloads, cause, idempotency)
+        for event in appended:
+            await effects(self._vault, event)
         return Outcome(report_id, state.sequence, state.status)
 
     async def take(self, command: Command) -> None:
@@ -202,15 +204,11 @@ class ReportWriter:
         )
 
     async def apply(self, event: Event) -> None:
-        """Fold an event read back from the log; events already reflected are skipped."""
-        envelope = event.envelope
-        async with self._locks.hold(envelope.report_id):
-            await self._copy.add(envelope)
-            state = await self._store.get(envelope.report_id)
-            if (state.sequence if state else 0) + 1 != envelope.sequence:
-                return
-            await self._store.save(evolve(state, envelope, event.payload))
-        await self._effects([event.payload])
+        """Fold an event read back from the log (events already reflected change nothing) and
+        carry out its effects, which are idempotent."""
+        async with self._locks.hold(event.envelope.report_id):
+            await project(self._store, self._copy, event)
+        await effects(self._vault, event)
 
     def _replayed(self, state: ReportState, idempotency: Idempotency | None) -> Outcome:
         answer = state.answer_for(idempotency.key) if idempotency else None
@@ -225,7 +223,7 @@ class ReportWriter:
         payloads: list[Message],
         cause: Causation,
         idempotency: Idempotency | None,
-    ) -> ReportState:
+    ) -> tuple[ReportState, list[Event]]:
         at = self._clock()
         sequence = state.sequence if state else 0
         events = [
@@ -241,13 +239,7 @@ class ReportWriter:
             await self._copy.add(event.envelope)
         assert state is not None
         await self._store.save(state)
-        return state
-
-    async def _effects(self, payloads: list[Message]) -> None:
-        """What an event does outside the log: erasing destroys the reporter's data key."""
-        for payload in payloads:
-            if isinstance(payload, ReporterDataErased):
-                await self._vault.erase(payload.key_id)
+        return state, events
 
 
 CommandHandler = Callable[[Command], Awaitable[None]]
