@@ -32,7 +32,7 @@ async def _report(client: httpx.AsyncClient, tracking_id: str) -> dict[str, Any]
 
 
 def _routed(view: dict[str, Any]) -> bool:
-    return view.get("status") == "DITERUSKAN_KE_INSTANSI"
+    return view.get("status", {}).get("code") == "DITERUSKAN_KE_INSTANSI"
 
 
 async def test_every_service_is_ready_over_http_and_grpc(platform: Platform) -> None:
@@ -79,8 +79,16 @@ async def test_a_report_posted_through_the_gateway_is_routed_and_counted(
             lambda: _json(client, "/api/v1/stats/summary"),
             lambda s: s["reports_routed"] > before["reports_routed"],
         )
-    assert view["status_label"] == {"id": "Diteruskan ke Instansi", "en": "Forwarded to the agency"}
+    assert view["status"] == {
+        "code": "DITERUSKAN_KE_INSTANSI",
+        "id": "Diteruskan ke Instansi",
+        "en": "Forwarded to the agency",
+    }
     assert view["agency"] == {"code": "pemkab-3204", "name": "Pemerintah Kabupaten Bandung"}
+    assert [entry["event_type"] for entry in view["timeline"]] == [
+        "ReportSubmitted",
+        "ReportRouted",
+    ]
     assert view["sequence"] == 2
     assert stats["reports_total"] == before["reports_total"] + 1
 
