@@ -9,6 +9,7 @@ from lapor_common.logs import configure_logging
 from lapor_common.runtime import ServiceRuntime, serve
 from lapor_common.settings import PlatformSettings
 from routing.agents import NAME, attach_router, routing_handler, stream_app
+from routing.cases import Cases
 from routing.directory import load_regional_governments
 from routing.settings import RoutingSettings
 
@@ -17,7 +18,8 @@ def bootstrap(platform: PlatformSettings, settings: RoutingSettings) -> ServiceR
     clients = connect(platform, NAME, settings.database)
     governments = load_regional_governments(platform.regions_dir)
     app = stream_app(platform.kafka_bootstrap_servers, settings.stream_state_dir)
-    attach_router(app, clients.producer, routing_handler(clients.producer, governments))
+    cases = Cases(clients.database["cases"])
+    attach_router(app, clients.producer, routing_handler(clients.producer, cases, governments))
     return ServiceRuntime(
         name=NAME,
         endpoints=settings,
