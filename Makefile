@@ -9,9 +9,9 @@ PLATFORM := deploy/local/platform.sh
 export PATH := $(CURDIR)/$(VENV):$(CURDIR)/.tools/bin:$(PATH)
 export LAPOR_REGIONS_DIR ?= $(abspath ../shared/data/regions)
 PROTOS := $(shell find protos -name '*.proto')
-PY_SOURCES := libs/lapor_common services deploy tests
+PY_SOURCES := libs/lapor_common services deploy tests bench
 
-.PHONY: help setup proto lint typecheck protolint k8s-validate check test unit run up down status logs clean images
+.PHONY: help setup proto lint typecheck protolint k8s-validate check test unit run up down status logs replay-check clean images
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -29,7 +29,7 @@ lint: setup ## ruff lint and format check
 	ruff format --check $(PY_SOURCES)
 
 typecheck: proto ## mypy (strict on libs/ and domain code)
-	mypy libs/lapor_common services/*/ deploy tests
+	mypy libs/lapor_common services/*/ deploy tests bench
 
 protolint: setup ## buf lint, and buf breaking against the previous commit
 	cd protos && buf lint
@@ -59,6 +59,9 @@ status: ## What is running
 
 logs: ## Follow the services' logs
 	@$(PLATFORM) logs
+
+replay-check: setup ## Rebuild the read models from the log and compare them with the live ones
+	@deploy/local/replay-check.sh
 
 run: proto ## Start the whole platform and follow its logs; Ctrl-C stops everything
 	@$(PLATFORM) run

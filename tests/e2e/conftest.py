@@ -20,19 +20,19 @@ class Platform:
     base_url: str
     http_ports: dict[str, int]
     grpc_ports: dict[str, int]
+    # The environment the platform's scripts ran with, for other scripts to find it.
+    env: dict[str, str]
 
 
 @pytest.fixture(scope="package")
 def platform(infra: Infrastructure) -> Iterator[Platform]:
-    running = Platform(
-        base_url="http://127.0.0.1:18080",
-        http_ports={name: 18001 + i for i, name in enumerate(SERVICES)},
-        grpc_ports={name: 15051 + i for i, name in enumerate(SERVICES)},
-    )
+    http_ports = {name: 18001 + i for i, name in enumerate(SERVICES)}
+    grpc_ports = {name: 15051 + i for i, name in enumerate(SERVICES)}
     env = {**infra.environment(), "GATEWAY_PORT": "18080"}
     for name in SERVICES:
-        env[f"{name.upper()}_HTTP_PORT"] = str(running.http_ports[name])
-        env[f"{name.upper()}_GRPC_PORT"] = str(running.grpc_ports[name])
+        env[f"{name.upper()}_HTTP_PORT"] = str(http_ports[name])
+        env[f"{name.upper()}_GRPC_PORT"] = str(grpc_ports[name])
+    running = Platform("http://127.0.0.1:18080", http_ports, grpc_ports, env)
     try:
         subprocess.run([str(PLATFORM), "services-up"], env=env, check=True)
         yield running

@@ -9,7 +9,8 @@ import pytest
 from aiokafka import AIOKafkaProducer
 from grpc_health.v1 import health_pb2
 
-from lapor.report.v1 import events_pb2
+from intake.auth import issue_token
+from lapor.report.v1 import commands_pb2, events_pb2
 from lapor.report.v1 import report_service_pb2 as pb
 from lapor.report.v1 import report_service_pb2_grpc as pb_grpc
 from lapor_common.topics import DEAD_LETTER, REPORT_EVENTS
@@ -177,3 +178,38 @@ async def test_poison_on_the_log_is_dead_lettered_by_every_consumer_and_reports_
 
 async def _json(client: httpx.AsyncClient, path: str) -> dict[str, Any]:
     return dict((await client.get(path)).json())
+
+
+async def test_officers_act_over_grpc_with_a_bearer_token(
+    platform: Platform, infra: Infrastructure
+) -> None:
+    secrets = dict(
+        line.split("=", 1) for line in (infra.run_dir / "secrets.env").read_text().splitlines()
+    )
+    token = issue_token(secrets["LAPOR_JWT_SIGNING_KEY"], "officer", "budi", "pemkot-7371", 1)
+    async with grpc.aio.insecure_channel(f"127.0.0.1:{platform.grpc_ports['intake']}") as channel:
+        reports = pb_grpc.ReportServiceStub(channel)
+        submitted = await reports.SubmitReport(
+            pb.SubmitReportRequest(
+                type=events_pb2.REPORT_TYPE_COMPLAINT,
+                title="Antrean BPJS terlalu lama",
+                body="Antrean di puskesmas untuk peserta BPJS bisa sampai lima jam setiap pagi.",
+                region_code="73.71",
+                channel=events_pb2.CHANNEL_MOBILE,
+            )
+        )
+        await eventually(
+            lambda: reports.GetReport(pb.GetReportRequest(tracking_id=submitted.tracking_id)),
+            lambda answer: answer.report.status == "DITERUSKAN_KE_INSTANSI",
+        )
+        acknowledge = pb.ActRequest(
+            tracking_id=submitted.tracking_id, acknowledge=commands_pb2.AcknowledgeReport()
+        )
+        with pytest.raises(grpc.aio.AioRpcError) as anonymous:
+            await reports.Act(acknowledge)
+        acted = await reports.Act(acknowledge, metadata=[("authorization", f"Bearer {token}")])
+        with pytest.raises(grpc.aio.AioRpcError) as again:
+            await reports.Act(acknowledge, metadata=[("authorization", f"Bearer {token}")])
+    assert anonymous.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    assert (acted.sequence, acted.status) == (3, "DIPROSES")
+    assert again.value.code() == grpc.StatusCode.FAILED_PRECONDITION

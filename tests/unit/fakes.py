@@ -1,15 +1,28 @@
 """Fakes for intake's ports: in-memory, with the real adapters' semantics, no I/O.
 
-They subclass the real ports only so that the writer's annotations hold; neither
+They subclass the real ports only so that the writer's annotations hold; none
 calls the real constructor, so no client is ever created.
 """
 
 import asyncio
+import hashlib
+import hmac
+import os
+import uuid
+from datetime import UTC, datetime
+from typing import Any
 
-from intake.domain import ReportState
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from intake.domain.model import ReportState, Sealed
 from intake.handlers import EventLog
-from intake.store import ReportStore
-from lapor_common.envelope import Event
+from intake.identity import IdentityVault
+from intake.store import INBOX_FIELDS, EventCopy, ReportStore, _to_document
+from lapor.events.v1.envelope_pb2 import EventEnvelope
+from lapor.report.v1.events_pb2 import ReporterIdentity
+from lapor_common.envelope import Event, decode_event
+from lapor_common.mongo import Document
 
 
 class FakeReportStore(ReportStore):
@@ -23,12 +36,55 @@ class FakeReportStore(ReportStore):
         await asyncio.sleep(0)  # a real store yields here: let other tasks interleave
         return self.states.get(report_id)
 
-    async def save(self, state: ReportState) -> None:
+    async def save(self, state: ReportState, previous: int = 0) -> None:
+        """Whatever ``previous`` says, the real store ends in the same place: the newer state."""
         await asyncio.sleep(0)
         self.saves += 1
         stored = self.states.get(state.report_id)
         if stored is None or stored.sequence < state.sequence:
             self.states[state.report_id] = state
+
+    async def inbox(self, agency_code: str, statuses: list[str], limit: int) -> list[Document]:
+        documents = [
+            _to_document(s)
+            for s in self.states.values()
+            if s.agency_code == agency_code and (not statuses or s.status.value in statuses)
+        ]
+        documents.sort(key=lambda d: d["submitted_at"], reverse=True)
+        return [
+            {"_id": d["_id"], **{name: d[name] for name in INBOX_FIELDS}} for d in documents[:limit]
+        ]
+
+    async def count_by_status(self, agency_code: str) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for state in self.states.values():
+            if state.agency_code == agency_code:
+                counts[state.status.value] = counts.get(state.status.value, 0) + 1
+        return counts
+
+
+class FakeEventCopy(EventCopy):
+    """Each report's events as the log holds them, written once (a replay is a no-op)."""
+
+    def __init__(self) -> None:
+        self.documents: dict[tuple[str, int], bytes] = {}
+
+    async def add(self, envelope: EventEnvelope) -> None:
+        await asyncio.sleep(0)
+        self.documents.setdefault(
+            (envelope.report_id, envelope.sequence), envelope.SerializeToString()
+        )
+
+    async def of(self, report_id: str, until: datetime | None = None) -> list[Event]:
+        await asyncio.sleep(0)
+        events = [
+            decode_event(raw)
+            for (rid, _), raw in sorted(self.documents.items())
+            if rid == report_id
+        ]
+        if until is None:
+            return events
+        return [e for e in events if e.envelope.occurred_at.ToDatetime(UTC) <= until]
 
 
 class FakeEventLog(EventLog):
@@ -41,5 +97,51 @@ class FakeEventLog(EventLog):
         await asyncio.sleep(0)  # a real append awaits Kafka's acknowledgement
         self.events.extend(events)
 
+    def of(self, report_id: str) -> list[Event]:
+        return [e for e in self.events if e.envelope.report_id == report_id]
+
     def sequences(self, report_id: str) -> list[int]:
-        return [e.envelope.sequence for e in self.events if e.envelope.report_id == report_id]
+        return [e.envelope.sequence for e in self.of(report_id)]
+
+    def types(self, report_id: str) -> list[str]:
+        return [e.envelope.event_type for e in self.of(report_id)]
+
+
+class FakeIdentityVault(IdentityVault):
+    """Real AES-256-GCM under one data key per reporter, the keys kept in a dict."""
+
+    def __init__(self, secret: bytes = b"unit-test-derivation-key") -> None:
+        self.keys: dict[str, bytes] = {}
+        self._secret = secret
+
+    async def seal(self, identity: ReporterIdentity) -> Sealed:
+        await asyncio.sleep(0)
+        key_id = uuid.uuid4().hex
+        self.keys[key_id] = AESGCM.generate_key(bit_length=256)
+        nonce = os.urandom(12)
+        plain = identity.SerializeToString()
+        ciphertext = AESGCM(self.keys[key_id]).encrypt(nonce, plain, key_id.encode())
+        return Sealed(key_id=key_id, nonce=nonce, ciphertext=ciphertext)
+
+    async def open(self, sealed: Sealed) -> ReporterIdentity | None:
+        await asyncio.sleep(0)
+        key = self.keys.get(sealed.key_id)
+        if key is None:
+            return None
+        try:
+            plain = AESGCM(key).decrypt(sealed.nonce, sealed.ciphertext, sealed.key_id.encode())
+        except InvalidTag:
+            return None
+        return ReporterIdentity.FromString(plain)
+
+    async def erase(self, key_id: str) -> None:
+        await asyncio.sleep(0)
+        self.keys.pop(key_id, None)
+
+    def derive(self, purpose: str, text: str) -> bytes:
+        return hmac.new(self._secret, f"{purpose}\x00{text}".encode(), hashlib.sha256).digest()
+
+
+def as_dict(state: ReportState | None) -> dict[str, Any] | None:
+    """A state as a plain dict, for readable assertion failures."""
+    return None if state is None else dict(state.__dict__)

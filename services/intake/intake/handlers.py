@@ -10,6 +10,7 @@ import asyncio
 import base64
 import hashlib
 import os
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
@@ -39,6 +40,8 @@ from lapor_common.envelope import Causation, Command, Event, new_event
 from lapor_common.topics import REPORT_EVENTS
 
 Clock = Callable[[], datetime]
+# Reports whose latest writes this process remembers, so its own projection skips them.
+WRITTEN_MEMORY = 100_000
 
 
 def utc_now() -> datetime:
@@ -130,6 +133,7 @@ class ReportWriter:
         self._region_exists = region_exists
         self._clock = clock
         self._locks = KeyedLocks()
+        self._written: OrderedDict[str, int] = OrderedDict()
 
     async def submit(
         self,
@@ -146,7 +150,8 @@ class ReportWriter:
             report_id = tracking_id_from(self._vault.derive("tracking-id", idempotency.key))
             secret = _secret_text(self._vault.derive("access-secret", idempotency.key))
         async with self._locks.hold(report_id):
-            state = await self._store.get(report_id)
+            # A random id is new; one derived from an idempotency key may be a retry.
+            state = await self._store.get(report_id) if idempotency else None
             if state is not None:
                 return replace(self._replayed(state, idempotency), access_secret=secret)
             decide_submit(command, self._region_exists)  # refuse bad input before sealing
@@ -205,9 +210,12 @@ class ReportWriter:
 
     async def apply(self, event: Event) -> None:
         """Fold an event read back from the log (events already reflected change nothing) and
-        carry out its effects, which are idempotent."""
-        async with self._locks.hold(event.envelope.report_id):
-            await project(self._store, self._copy, event)
+        carry out its effects, which are idempotent. Events this process wrote itself are
+        already in the read models and skipped without asking the database."""
+        envelope = event.envelope
+        if self._written.get(envelope.report_id, 0) < envelope.sequence:
+            async with self._locks.hold(envelope.report_id):
+                await project(self._store, self._copy, event)
         await effects(self._vault, event)
 
     def _replayed(self, state: ReportState, idempotency: Idempotency | None) -> Outcome:
@@ -225,9 +233,9 @@ class ReportWriter:
         idempotency: Idempotency | None,
     ) -> tuple[ReportState, list[Event]]:
         at = self._clock()
-        sequence = state.sequence if state else 0
+        previous = state.sequence if state else 0
         events = [
-            new_event(report_id, sequence + i, payload, cause, at)
+            new_event(report_id, previous + i, payload, cause, at)
             for i, payload in enumerate(payloads, start=1)
         ]
         if idempotency is not None:
@@ -238,8 +246,15 @@ class ReportWriter:
             state = evolve(state, event.envelope, event.payload)
             await self._copy.add(event.envelope)
         assert state is not None
-        await self._store.save(state)
+        await self._store.save(state, previous)
+        self._remember_written(report_id, state.sequence)
         return state, events
+
+    def _remember_written(self, report_id: str, sequence: int) -> None:
+        self._written[report_id] = sequence
+        self._written.move_to_end(report_id)
+        if len(self._written) > WRITTEN_MEMORY:
+            self._written.popitem(last=False)
 
 
 CommandHandler = Callable[[Command], Awaitable[None]]

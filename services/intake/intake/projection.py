@@ -17,9 +17,10 @@ async def project(store: ReportStore, copy: EventCopy, event: Event) -> None:
     envelope = event.envelope
     await copy.add(envelope)
     state = await store.get(envelope.report_id)
-    if (state.sequence if state else 0) + 1 != envelope.sequence:
+    previous = state.sequence if state else 0
+    if previous + 1 != envelope.sequence:
         return
-    await store.save(evolve(state, envelope, event.payload))
+    await store.save(evolve(state, envelope, event.payload), previous)
 
 
 async def effects(vault: IdentityVault, event: Event) -> None:

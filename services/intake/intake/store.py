@@ -86,9 +86,25 @@ class ReportStore:
         document = await self._reports.find_one({"_id": report_id})
         return None if document is None else _from_document(document)
 
-    async def save(self, state: ReportState) -> None:
-        """Store the state unless the stored one is as new or newer (redelivery is a no-op)."""
-        await save_if_newer(self._reports, _to_document(state))
+    async def save(self, state: ReportState, previous: int) -> None:
+        """Store the state that follows stored sequence ``previous`` (0: a new report).
+
+        The single writer knows what is stored, so a plain insert or a replace of that exact
+        version suffices; anything unexpected falls back to the guarded write, which never
+        replaces a newer state (redelivery is a no-op).
+        """
+        document = _to_document(state)
+        if previous == 0:
+            try:
+                await self._reports.insert_one(document)
+                return
+            except DuplicateKeyError:
+                pass
+        else:
+            current = {"_id": state.report_id, "sequence": previous}
+            if (await self._reports.replace_one(current, document)).matched_count:
+                return
+        await save_if_newer(self._reports, document)
 
     async def inbox(self, agency_code: str, statuses: list[str], limit: int) -> list[Document]:
         """Reports now at an agency ("" is the national verification queue), newest first."""

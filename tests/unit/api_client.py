@@ -1,0 +1,92 @@
+"""Intake's REST API in-process (httpx over ASGI, no sockets) over a writer with fakes, and the
+credentials of each kind of caller."""
+
+from typing import Any
+
+import httpx
+
+from intake.api import build_app
+from intake.auth import issue_token
+from tests.unit.reports import AGENCY, OTHER_AGENCY, Harness
+
+KEY = "unit-test-signing-key-of-at-least-32-bytes"
+MAX_BODY = 4096
+REPORTS = "/api/v1/reports"
+INBOX = "/api/v1/inbox"
+CONTACT = {
+    "name": "Dewi Lestari",
+    "phone": "+62 812-3456-7890",
+    "email": "Dewi@Contoh.id",
+    "id_number": "3204050101900001",
+}
+REPORT: dict[str, Any] = {
+    "type": "pengaduan",
+    "requires_examination": True,
+    "title": "Jalan berlubang di Soreang",
+    "body": "Jalan utama di depan pasar berlubang besar sejak dua minggu lalu.",
+    "category_code": "infrastruktur.jalan",
+    "region_code": "32.04.05",
+    "location": {"latitude": -7.0253, "longitude": 107.5197},
+    "channel": "mobile",
+    "anonymous": False,
+    "confidential": False,
+    "reporter": CONTACT,
+}
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+TOKENS = {
+    "officer": issue_token(KEY, "officer", "budi", AGENCY, 1),
+    "stranger": issue_token(KEY, "officer", "ani", OTHER_AGENCY, 1),
+    "admin": issue_token(KEY, "administrator", "admin", "", 1),
+}
+
+
+class Api:
+    def __init__(self) -> None:
+        self.fx = Harness()
+        self.log = self.fx.log
+        app = build_app(self.fx.writer, self.fx.reader, self.fx.store, KEY, MAX_BODY)
+        self.client = httpx.AsyncClient(
+            transport=httpx.ASGITransport(app), base_url="http://intake"
+        )
+
+    async def file(self, **changes: Any) -> dict[str, Any]:
+        """File a report; its JSON answer (tracking_id, access_secret, ...)."""
+        response = await self.client.post(REPORTS, json={**REPORT, **changes})
+        assert response.status_code == 201, response.text
+        answer: dict[str, Any] = response.json()
+        return answer
+
+    def headers(self, caller: str, secret: str = "") -> dict[str, str]:
+        if caller in TOKENS:
+            return bearer(TOKENS[caller])
+        if caller == "reporter":
+            return {"X-Access-Secret": secret}
+        assert caller == "public", caller
+        return {}
+
+    async def act(
+        self,
+        tracking_id: str,
+        action: str,
+        body: dict[str, Any] | None = None,
+        caller: str = "public",
+        secret: str = "",
+        **headers: str,
+    ) -> httpx.Response:
+        return await self.client.post(
+            f"{REPORTS}/{tracking_id}/{action}",
+            json=body if body is not None else {},
+            headers={**self.headers(caller, secret), **headers},
+        )
+
+    async def view(self, tracking_id: str, caller: str = "public", secret: str = "") -> Any:
+        response = await self.client.get(
+            f"{REPORTS}/{tracking_id}", headers=self.headers(caller, secret)
+        )
+        assert response.status_code == 200, response.text
+        return response.json()
