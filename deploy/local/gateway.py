@@ -11,7 +11,7 @@ import os
 import signal
 from collections.abc import Mapping
 
-from aiohttp import ClientSession, ClientTimeout, web
+from aiohttp import ClientConnectionError, ClientSession, ClientTimeout, web
 
 log = logging.getLogger("gateway")
 
@@ -64,15 +64,19 @@ async def proxy(request: web.Request) -> web.StreamResponse:
     headers = _forwarded(request.headers)
     headers["X-Forwarded-For"] = request.remote or ""
     body = await request.read()
-    async with session.request(
-        request.method, upstream + request.path_qs, headers=headers, data=body
-    ) as answer:
-        response = web.StreamResponse(status=answer.status, headers=_forwarded(answer.headers))
-        await response.prepare(request)
-        async for chunk in answer.content.iter_any():
-            await response.write(chunk)
-        await response.write_eof()
-        return response
+    try:
+        async with session.request(
+            request.method, upstream + request.path_qs, headers=headers, data=body
+        ) as answer:
+            response = web.StreamResponse(status=answer.status, headers=_forwarded(answer.headers))
+            await response.prepare(request)
+            async for chunk in answer.content.iter_any():
+                await response.write(chunk)
+            await response.write_eof()
+            return response
+    except ClientConnectionError as exc:
+        detail = f"the service behind {request.path} is unavailable: {exc}"
+        return web.json_response({"detail": detail}, status=502)
 
 
 async def serve(host: str, port: int) -> None:
