@@ -2,7 +2,8 @@
 # Checks invariant 4 on a running platform (`make up`): rebuilds intake's and analytics' read
 # models from the log into fresh databases (<db>_replay), waits until the live consumer groups
 # have committed the end offsets the replays stopped at, then compares every collection byte
-# for byte and prints a table. Exits 0 only when all are identical.
+# for byte and prints a table. Exits 0 only when all are identical. The rebuilt databases are
+# kept for inspection until the next check.
 # Usage: deploy/local/replay-check.sh
 # Env: as platform.sh (LAPOR_RUN_DIR, KAFKA_PORT, MONGO_PORT, LAPOR_KAFKA_BOOTSTRAP_SERVERS,
 #      LAPOR_MONGO_URI); INTAKE_DATABASE, ANALYTICS_DATABASE (the live databases);

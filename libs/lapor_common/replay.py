@@ -2,8 +2,9 @@
 when the replay began (or an end time), through the handler the live consumers use.
 
 A plain consumer reads (no group, every partition assigned by hand), so a replay never moves a
-live consumer group. Undecodable records are counted and skipped, as live they are parked in
-the dead-letter topic. ``digest_database`` fingerprints read models to compare them byte for byte.
+live consumer group. Undecodable records, and records the handler fails on, are counted and
+skipped: live, both end in the dead-letter topic. Outages end the replay (run it again).
+``digest_database`` fingerprints read models to compare them byte for byte.
 """
 
 import hashlib
@@ -34,7 +35,7 @@ from lapor_common.topics import REPORT_EVENTS
 
 log = logging.getLogger(__name__)
 
-# Outages end a replay (rerun it); live they are waited out, which a batch job should not do.
+# Live these are waited out; a batch job stops instead.
 _OUTAGES = (ConnectionFailure, KafkaConnectionError, KafkaTimeoutError)
 # How documents are read and encoded for digests, whatever the client's own options.
 CANONICAL = CodecOptions(document_class=dict, tz_aware=True, tzinfo=UTC)
@@ -115,27 +116,22 @@ async def replay_into(
     fresh: bool = False,
     since: datetime | None = None,
     until: datetime | None = None,
-    show_progress: bool = True,
 ) -> ReplayResult:
-    """Replay the report events through the handler ``build`` makes for ``database``
-    (dropped first if ``fresh``)."""
+    """What a replay command does: replay the report events through the handler ``build``
+    makes for ``database`` (dropped first if ``fresh``), showing progress."""
     client = mongo_client(platform.mongo_uri, "lapor-replay")
     try:
         if fresh:
             await client.drop_database(database)
         handler = await build(client[database])
-        return await replay(
-            platform.kafka_bootstrap_servers,
-            handler,
-            since=since,
-            until=until,
-            show_progress=show_progress,
-        )
+        servers = platform.kafka_bootstrap_servers
+        return await replay(servers, handler, since=since, until=until)
     finally:
         await client.close()
 
 
 async def topic_partitions(bootstrap_servers: str, topic: str) -> list[TopicPartition]:
+    """Every partition of the topic, in order (LookupError if it does not exist)."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
     await admin.start()
     try:
@@ -145,15 +141,14 @@ async def topic_partitions(bootstrap_servers: str, topic: str) -> list[TopicPart
     if described["error_code"] or not described["partitions"]:
         raise LookupError(f"topic {topic} does not exist or has no partitions")
     return [
-        TopicPartition(topic, p["partition"])
-        for p in sorted(described["partitions"], key=lambda p: p["partition"])
+        TopicPartition(topic, n) for n in sorted(p["partition"] for p in described["partitions"])
     ]
 
 
-def _millis(moment: datetime) -> int:
-    if moment.tzinfo is None:
+def _millis(at: datetime) -> int:
+    if at.tzinfo is None:
         raise ValueError("replay window times must carry a time zone")
-    return int(moment.timestamp() * 1000)
+    return int(at.timestamp() * 1000)
 
 
 async def _window(

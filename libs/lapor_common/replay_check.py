@@ -103,9 +103,8 @@ def table(rows: list[tuple[str, int, int, str, str]]) -> str:
         for name, ln, rn, ld, rd in rows
     ]
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
-    return "\n".join(
-        "  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)) for line in lines
-    )
+    cells = ("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)) for line in lines)
+    return "\n".join(line.rstrip() for line in cells)
 
 
 async def run(platform: PlatformSettings, checks: list[Check], topic: str, timeout_s: float) -> int:
