@@ -30,12 +30,16 @@ async def save_if_newer(collection: AsyncCollection[Document], document: Documen
     """Store a read-model document unless the stored one reflects as new a sequence or newer.
 
     Projections call this after folding the next event, so redelivery and replay are no-ops.
+    Each document has a single writer (the consumer of its report's partition), so reading
+    the stored sequence and then writing by ``_id`` alone is safe; and ``{_id: ...}`` is the
+    only filter the MongoDB-wire server we run here (FerretDB on SQLite) hands to its storage
+    instead of reading the whole collection.
     """
-    try:
-        await collection.replace_one(
-            {"_id": document["_id"], "sequence": {"$lt": document["sequence"]}},
-            document,
-            upsert=True,
-        )
-    except DuplicateKeyError:
-        return
+    stored = await collection.find_one({"_id": document["_id"]}, {"sequence": 1})
+    if stored is None:
+        try:
+            await collection.insert_one(document)
+        except DuplicateKeyError:
+            await save_if_newer(collection, document)
+    elif stored["sequence"] < document["sequence"]:
+        await collection.replace_one({"_id": document["_id"]}, document)

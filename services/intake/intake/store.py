@@ -6,6 +6,7 @@
   and for time travel (the report as it was at a moment).
 """
 
+import asyncio
 from dataclasses import asdict, fields
 from datetime import UTC, datetime
 from typing import Any
@@ -89,9 +90,10 @@ class ReportStore:
     async def save(self, state: ReportState, previous: int) -> None:
         """Store the state that follows stored sequence ``previous`` (0: a new report).
 
-        The single writer knows what is stored, so a plain insert or a replace of that exact
-        version suffices; anything unexpected falls back to the guarded write, which never
-        replaces a newer state (redelivery is a no-op).
+        Intake is the single writer and holds the report's lock, so it knows what is stored:
+        an insert or a replace by ``_id`` (the only filter FerretDB hands to its storage)
+        suffices. Anything unexpected falls back to the guarded write, which never replaces
+        a newer state.
         """
         document = _to_document(state)
         if previous == 0:
@@ -101,9 +103,8 @@ class ReportStore:
             except DuplicateKeyError:
                 pass
         else:
-            current = {"_id": state.report_id, "sequence": previous}
-            if (await self._reports.replace_one(current, document)).matched_count:
-                return
+            await self._reports.replace_one({"_id": state.report_id}, document)
+            return
         await save_if_newer(self._reports, document)
 
     async def inbox(self, agency_code: str, statuses: list[str], limit: int) -> list[Document]:
@@ -136,7 +137,7 @@ class EventCopy:
 
     async def add(self, envelope: EventEnvelope) -> None:
         document = {
-            "_id": f"{envelope.report_id}/{envelope.sequence:010d}",
+            "_id": _event_id(envelope.report_id, envelope.sequence),
             "report_id": envelope.report_id,
             "sequence": envelope.sequence,
             "occurred_at": envelope.occurred_at.ToDatetime(UTC),
@@ -147,10 +148,18 @@ class EventCopy:
         except DuplicateKeyError:
             return
 
-    async def of(self, report_id: str, until: datetime | None = None) -> list[Event]:
-        """The report's events in order (upcast as any reader sees them), up to a moment."""
-        query: dict[str, Any] = {"report_id": report_id}
-        if until is not None:
-            query["occurred_at"] = {"$lte": until}
-        cursor = self._events.find(query).sort("sequence", ASCENDING)
-        return [decode_event(bytes(d["envelope"])) async for d in cursor]
+    async def of(self, report_id: str, last: int, until: datetime | None = None) -> list[Event]:
+        """The report's events 1..``last`` in order (upcast as any reader sees them), those up
+        to a moment when one is given. Each is fetched by ``_id``, the one filter FerretDB
+        hands to its storage; a filter on ``report_id`` would read the whole collection."""
+        found = await asyncio.gather(
+            *(self._events.find_one({"_id": _event_id(report_id, n)}) for n in range(1, last + 1))
+        )
+        events = [decode_event(bytes(d["envelope"])) for d in found if d is not None]
+        if until is None:
+            return events
+        return [e for e in events if e.envelope.occurred_at.ToDatetime(UTC) <= until]
+
+
+def _event_id(report_id: str, sequence: int) -> str:
+    return f"{report_id}/{sequence:010d}"

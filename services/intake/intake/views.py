@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from intake.domain.fold import evolve
+from intake.domain.fold import fold
 from intake.domain.model import NotFound, Principal, ReportState, Role, audience, sees_identity
 from intake.domain.timeline import Entry, entry
 from intake.identity import IdentityVault
@@ -29,14 +29,14 @@ class ReportReader:
         self, report_id: str, who: Principal, secret: str, as_of: datetime | None = None
     ) -> View:
         """The report for this caller; with ``as_of``, folded from its events up to that moment."""
-        events = await self._copy.of(report_id, as_of)
-        state: ReportState | None = None
-        for event in events:
-            state = evolve(state, event.envelope, event.payload)
-        if as_of is None:
-            state = await self._store.get(report_id) or state
+        state = await self._store.get(report_id)
         if state is None:
             raise NotFound("no report with that tracking id")
+        events = await self._copy.of(report_id, state.sequence, as_of)
+        if as_of is not None:
+            state = fold([(event.envelope, event.payload) for event in events])
+            if state is None:
+                raise NotFound("the report did not exist yet at that moment")
         role = audience(state, who, secret)
         identity = None
         if state.reporter is not None and sees_identity(state, role):
