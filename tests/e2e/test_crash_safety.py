@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from intake.auth import issue_token
 from lapor_common.envelope import decode_event
@@ -24,6 +23,7 @@ from lapor_common.topics import REPORT_EVENTS
 from tests.e2e.conftest import Platform
 from tests.eventually import eventually
 from tests.infra import PLATFORM, Infrastructure
+from tests.kafka_reading import all_records
 
 REPORTS = 600
 CONCURRENCY = 24
@@ -89,29 +89,13 @@ async def _chaos(platform: Platform, run_dir: Path, seed: int) -> list[str]:
 
 async def _log(servers: str) -> dict[str, list[tuple[int, str]]]:
     """Every report's (sequence, event type) pairs as they are on the log."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=servers, enable_auto_commit=False)
-    await consumer.start()
     reports: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    try:
-        await consumer.topics()
-        partitions = [
-            TopicPartition(REPORT_EVENTS, p)
-            for p in consumer.partitions_for_topic(REPORT_EVENTS) or set()
-        ]
-        consumer.assign(partitions)
-        await consumer.seek_to_beginning(*partitions)
-        ends = await consumer.end_offsets(partitions)
-        while any(await consumer.position(tp) < end for tp, end in ends.items()):
-            for records in (await consumer.getmany(timeout_ms=500)).values():
-                for record in records:
-                    try:
-                        event = decode_event(record.value)
-                    except ValueError:
-                        continue
-                    envelope = event.envelope
-                    reports[envelope.report_id].append((envelope.sequence, envelope.event_type))
-    finally:
-        await consumer.stop()
+    for record in await all_records(servers, [REPORT_EVENTS]):
+        try:
+            envelope = decode_event(record.value).envelope
+        except ValueError:
+            continue
+        reports[envelope.report_id].append((envelope.sequence, envelope.event_type))
     return reports
 
 

@@ -7,7 +7,6 @@ from typing import Any
 
 import httpx
 import pytest
-from aiokafka import AIOKafkaConsumer, TopicPartition
 from pymongo.asynchronous.database import AsyncDatabase
 
 from intake.auth import issue_token
@@ -16,6 +15,7 @@ from lapor_common.topics import DEAD_LETTER, REPORT_COMMANDS, REPORT_EVENTS
 from tests.e2e.conftest import Platform
 from tests.eventually import eventually
 from tests.infra import Infrastructure
+from tests.kafka_reading import all_records
 
 AGENCY = "pemkab-3204"
 
@@ -82,7 +82,7 @@ async def test_a_complaint_lives_from_submission_to_appeal_and_erasure(
             lambda: _status(client, tracking_id), lambda s: s == "DITERUSKAN_KE_INSTANSI"
         )
         before_work = datetime.now(UTC)
-        steps = [
+        steps: list[tuple[str, dict[str, Any], dict[str, str], str | None]] = [
             ("acknowledge", {}, officer, "DIPROSES"),
             ("request-information", {"question": "Kapan kejadiannya?"}, officer, None),
             ("provide-information", {"answer": "Senin pagi, 3 Nov."}, reporter, "DIPROSES"),
@@ -220,29 +220,8 @@ async def test_no_identity_is_readable_in_the_topics_or_the_database(
 
 
 async def _all_topic_bytes(servers: str) -> bytes:
-    consumer = AIOKafkaConsumer(bootstrap_servers=servers, enable_auto_commit=False)
-    await consumer.start()
-    chunks: list[bytes] = []
-    try:
-        partitions = [
-            TopicPartition(topic, p)
-            for topic in (REPORT_EVENTS, REPORT_COMMANDS, DEAD_LETTER)
-            for p in consumer.partitions_for_topic(topic) or await _partitions(consumer, topic)
-        ]
-        consumer.assign(partitions)
-        await consumer.seek_to_beginning(*partitions)
-        ends = await consumer.end_offsets(partitions)
-        while any(await consumer.position(tp) < end for tp, end in ends.items()):
-            batches = await consumer.getmany(timeout_ms=500)
-            chunks += [(r.key or b"") + (r.value or b"") for rs in batches.values() for r in rs]
-    finally:
-        await consumer.stop()
-    return b"".join(chunks)
-
-
-async def _partitions(consumer: AIOKafkaConsumer, topic: str) -> set[int]:
-    await consumer.topics()
-    return consumer.partitions_for_topic(topic) or set()
+    records = await all_records(servers, [REPORT_EVENTS, REPORT_COMMANDS, DEAD_LETTER])
+    return b"".join((r.key or b"") + (r.value or b"") for r in records)
 
 
 async def _all_database_bytes(uri: str) -> bytes:

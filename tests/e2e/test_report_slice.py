@@ -33,7 +33,8 @@ async def _report(client: httpx.AsyncClient, tracking_id: str) -> dict[str, Any]
 
 
 def _routed(view: dict[str, Any]) -> bool:
-    return view.get("status", {}).get("code") == "DITERUSKAN_KE_INSTANSI"
+    status: dict[str, str] = view.get("status") or {}
+    return status.get("code") == "DITERUSKAN_KE_INSTANSI"
 
 
 async def test_every_service_is_ready_over_http_and_grpc(platform: Platform) -> None:
