@@ -1,12 +1,15 @@
 """Intake's REST API in-process (httpx over ASGI, no sockets) over a writer with fakes, and the
 credentials of each kind of caller."""
 
-from typing import Any
+from typing import Any, cast
 
 import httpx
 
 from intake.api import build_app
 from intake.auth import issue_token
+from intake.handlers import ReportWriter
+from intake.store import ReportStore
+from intake.views import ReportReader
 from tests.unit.reports import AGENCY, OTHER_AGENCY, Harness
 
 KEY = "unit-test-signing-key-of-at-least-32-bytes"
@@ -45,13 +48,32 @@ TOKENS = {
 }
 
 
+class Current:
+    """Stands in for one port of the app and forwards to the current test's object, so that
+    the app (whose routes FastAPI prepares on first use, slowly) is built once."""
+
+    def __init__(self) -> None:
+        self.target: object = None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.target, name)
+
+
+WRITER, READER, STORE = Current(), Current(), Current()
+APP = build_app(
+    cast(ReportWriter, WRITER), cast(ReportReader, READER), cast(ReportStore, STORE), KEY, MAX_BODY
+)
+
+
 class Api:
+    """The app over a fresh Harness: new fakes, writer and reader for every test."""
+
     def __init__(self) -> None:
         self.fx = Harness()
         self.log = self.fx.log
-        app = build_app(self.fx.writer, self.fx.reader, self.fx.store, KEY, MAX_BODY)
+        WRITER.target, READER.target, STORE.target = self.fx.writer, self.fx.reader, self.fx.store
         self.client = httpx.AsyncClient(
-            transport=httpx.ASGITransport(app), base_url="http://intake"
+            transport=httpx.ASGITransport(APP), base_url="http://intake"
         )
 
     async def file(self, **changes: Any) -> dict[str, Any]:

@@ -10,7 +10,6 @@ import hmac
 import os
 import uuid
 from datetime import UTC, datetime
-from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -75,13 +74,10 @@ class FakeEventCopy(EventCopy):
             (envelope.report_id, envelope.sequence), envelope.SerializeToString()
         )
 
-    async def of(self, report_id: str, until: datetime | None = None) -> list[Event]:
+    async def of(self, report_id: str, last: int, until: datetime | None = None) -> list[Event]:
         await asyncio.sleep(0)
-        events = [
-            decode_event(raw)
-            for (rid, _), raw in sorted(self.documents.items())
-            if rid == report_id
-        ]
+        found = [self.documents.get((report_id, n)) for n in range(1, last + 1)]
+        events = [decode_event(raw) for raw in found if raw is not None]
         if until is None:
             return events
         return [e for e in events if e.envelope.occurred_at.ToDatetime(UTC) <= until]
@@ -140,8 +136,3 @@ class FakeIdentityVault(IdentityVault):
 
     def derive(self, purpose: str, text: str) -> bytes:
         return hmac.new(self._secret, f"{purpose}\x00{text}".encode(), hashlib.sha256).digest()
-
-
-def as_dict(state: ReportState | None) -> dict[str, Any] | None:
-    """A state as a plain dict, for readable assertion failures."""
-    return None if state is None else dict(state.__dict__)

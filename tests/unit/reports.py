@@ -1,6 +1,7 @@
 """Shared test data: a valid report, the principals, a valid instance of every command, and
 reports brought to each status by the real decide and fold (no I/O)."""
 
+import hashlib
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
@@ -11,7 +12,7 @@ from intake.domain.fold import evolve
 from intake.domain.lifecycle import decide
 from intake.domain.model import PUBLIC, Principal, ReportState, Role, Sealed, Status
 from intake.domain.submission import SubmitReport, decide_submit
-from intake.handlers import ReportWriter
+from intake.handlers import Idempotency, Outcome, ReportWriter
 from intake.views import ReportReader
 from lapor.events.v1.envelope_pb2 import (
     ACTOR_KIND_ADMINISTRATOR,
@@ -23,7 +24,7 @@ from lapor.events.v1.envelope_pb2 import (
 from lapor.report.v1 import commands_pb2 as c
 from lapor.report.v1 import events_pb2 as e
 from lapor.routing.v1.commands_pb2 import RouteReport
-from lapor_common.envelope import Causation, Event, new_event
+from lapor_common.envelope import Causation, Command, Event, new_command, new_event, service_actor
 from tests.unit.fakes import FakeEventCopy, FakeEventLog, FakeIdentityVault, FakeReportStore
 
 S = Status
@@ -69,7 +70,10 @@ SUBMISSION = SubmitReport(
     confidential=False,
 )
 IDENTITY = e.ReporterIdentity(
-    name="Dewi Lestari", phone="+6281234567890", email="dewi@contoh.id", id_number="3204050101900001"
+    name="Dewi Lestari",
+    phone="+6281234567890",
+    email="dewi@contoh.id",
+    id_number="3204050101900001",
 )
 SEALED = Sealed(key_id="key-dewi", nonce=b"n" * 12, ciphertext=b"sealed-identity")
 
@@ -83,7 +87,9 @@ def timestamp(moment: datetime) -> Timestamp:
 # One valid instance of every command in RULES.
 VALID: dict[type[Message], Message] = {
     c.VerifyReport: c.VerifyReport(note="lengkap"),
-    c.RejectReport: c.RejectReport(reason=e.REJECTION_REASON_DUPLICATE, note="sama dengan yang lain"),
+    c.RejectReport: c.RejectReport(
+        reason=e.REJECTION_REASON_DUPLICATE, note="sama dengan yang lain"
+    ),
     c.ArchiveReport: c.ArchiveReport(reason="sudah ditangani di luar LAPOR"),
     c.PostponeReport: c.PostponeReport(
         reason="menunggu data", until=timestamp(AT + timedelta(days=3))
@@ -153,10 +159,11 @@ class Pure:
 
 
 # The commands that bring a fresh report to each status, each by its rightful issuer.
-ROUTED = [(c.AssignAgency, ADMIN)]
-WORKING = [*ROUTED, (c.AcknowledgeReport, OFFICER)]
-RESPONDED = [*WORKING, (c.RespondToReport, OFFICER)]
-PATHS: dict[Status, list[tuple[type[Message], Principal]]] = {
+Steps = list[tuple[type[Message], Principal]]
+ROUTED: Steps = [(c.AssignAgency, ADMIN)]
+WORKING: Steps = [*ROUTED, (c.AcknowledgeReport, OFFICER)]
+RESPONDED: Steps = [*WORKING, (c.RespondToReport, OFFICER)]
+PATHS: dict[Status, Steps] = {
     S.MENUNGGU_VERIFIKASI: [],
     S.DITERUSKAN_KE_INSTANSI: ROUTED,
     S.DIPROSES: WORKING,
@@ -201,3 +208,27 @@ class Harness:
             clock=lambda: self.now,
         )
         self.reader = ReportReader(self.store, self.copy, self.vault)
+
+
+def request_key(name: str, body: bytes = b"{}") -> Idempotency:
+    """An idempotency key with the digest of a request body."""
+    return Idempotency(name, hashlib.sha256(body).digest())
+
+
+async def submitted(fx: Harness, idempotency: Idempotency | None = None) -> Outcome:
+    """A new report with the reporter's identity, filed through the writer."""
+    return await fx.writer.submit(SUBMISSION, IDENTITY, CITIZEN, idempotency)
+
+
+async def routed(fx: Harness) -> Outcome:
+    """A report at AGENCY, as the administrators assign it."""
+    outcome = await submitted(fx)
+    await fx.writer.act(outcome.report_id, VALID[c.AssignAgency], ADMIN, cause_of(ADMIN))
+    return outcome
+
+
+def route_command(report_id: str, agency: str = AGENCY, expected: int = 1) -> Command:
+    """Routing's RouteReport, as it arrives on the report-commands topic."""
+    payload = RouteReport(agency_code=agency, agency_name=f"Pemerintah {agency}")
+    cause = Causation(service_actor("routing"), "corr-r", "event-1")
+    return new_command(report_id, payload, cause, AT, expected_sequence=expected)

@@ -24,7 +24,6 @@ from intake.domain.model import (
     sees_identity,
 )
 from intake.domain.submission import (
-    SubmitReport,
     decide_submit,
     identity_problems,
     submission_problems,
@@ -119,7 +118,12 @@ def test_a_submission_folds_into_a_report_awaiting_verification() -> None:
     assert (state.title, state.body, state.region_code) == (VALID.title, VALID.body, "32.04.05")
     assert (state.submitted_at, state.language, state.reporter) == (AT, "id", SEALED)
     assert holds_secret(state, "rahasia")
-    assert (state.agency_code, state.verified, state.rating, state.declined_by) == ("", False, 0, ())
+    assert (state.agency_code, state.verified, state.rating, state.declined_by) == (
+        "",
+        False,
+        0,
+        (),
+    )
 
 
 # submission_problems
@@ -209,7 +213,15 @@ def test_every_problem_is_reported_at_once() -> None:
         language="fr",
     )
     assert len(problems) == 7
-    for start in ("title", "body", "only a complaint", "region_code", "location", "channel", "lang"):
+    for start in (
+        "title",
+        "body",
+        "only a complaint",
+        "region_code",
+        "location",
+        "channel",
+        "lang",
+    ):
         assert any(p.startswith(start) for p in problems), start
 
 
@@ -297,9 +309,7 @@ def test_only_the_handed_out_secret_is_held() -> None:
 
 
 def test_the_secret_makes_any_caller_the_reporter_and_a_wrong_one_is_forbidden() -> None:
-    state = replace(
-        report_at(Status.DIPROSES).now(), access_secret_sha256=secret_digest("rahasia")
-    )
+    state = replace(report_at(Status.DIPROSES).now(), access_secret_sha256=secret_digest("rahasia"))
     assert acting_as(state, PUBLIC, "") is PUBLIC
     assert acting_as(state, OFFICER, "rahasia") == Principal(Role.REPORTER)
     with pytest.raises(Forbidden):
@@ -318,9 +328,7 @@ def test_the_secret_makes_any_caller_the_reporter_and_a_wrong_one_is_forbidden()
     ],
 )
 def test_the_audience_of_a_public_report(who: Principal, secret: str, expected: Role) -> None:
-    state = replace(
-        report_at(Status.DIPROSES).now(), access_secret_sha256=secret_digest("rahasia")
-    )
+    state = replace(report_at(Status.DIPROSES).now(), access_secret_sha256=secret_digest("rahasia"))
     assert state.agency_code == AGENCY
     assert audience(state, who, secret) is expected
 
@@ -347,4 +355,3 @@ def test_who_sees_the_identity(anonymous: bool) -> None:
     assert sees_identity(state, Role.ADMINISTRATOR) is not anonymous
     assert not sees_identity(state, Role.PUBLIC)
     assert not sees_identity(state, Role.SERVICE)
-

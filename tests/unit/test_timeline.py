@@ -53,7 +53,10 @@ def _said(marker: str) -> dict[type[Message], list[Message]]:
             e.ReportForwarded(
                 from_agency_code="a", to_agency_name=n, reason=f"{marker} forward-reason", kind=k
             )
-            for k, n in ((e.FORWARD_KIND_NOT_OUR_AUTHORITY, ""), (e.FORWARD_KIND_ADMINISTRATOR, "B"))
+            for k, n in (
+                (e.FORWARD_KIND_NOT_OUR_AUTHORITY, ""),
+                (e.FORWARD_KIND_ADMINISTRATOR, "B"),
+            )
         ],
         e.ReportEscalated: [
             e.ReportEscalated(to_agency_name="B", tier=1, reason=f"{marker} escalate-reason")
@@ -202,7 +205,10 @@ def test_the_reporter_reads_every_note_and_reason_said_about_the_report(
 def test_the_public_sees_the_rejection_category_but_not_the_note() -> None:
     rejected = e.ReportRejected(reason=e.REJECTION_REASON_DUPLICATE, note=f"{MARK} n")
     found = _entry(rejected, Role.PUBLIC)
-    assert (found.text_id, found.text_en) == ("Laporan ditolak: duplikat", "Report rejected: duplicate")
+    assert (found.text_id, found.text_en) == (
+        "Laporan ditolak: duplikat",
+        "Report rejected: duplicate",
+    )
 
 
 def test_a_not_our_authority_entry_names_the_declining_agency_for_everyone() -> None:
