@@ -220,14 +220,17 @@ def test_the_fold_records_each_commands_details() -> None:
 
 
 @pytest.mark.parametrize("status", sorted(AT_AGENCY))
-def test_an_administrators_forward_keeps_the_status(status: Status) -> None:
-    """docs/lifecycle.md: "ReportForwarded by an administrator and ReportEscalated move a report
-    between agencies without changing its status"."""
+def test_an_administrators_forward_hands_the_report_to_the_new_agency_afresh(
+    status: Status,
+) -> None:
+    """docs/lifecycle.md: the new agency takes the report up afresh (Diteruskan ke Instansi);
+    an appeal stays an appeal."""
     report = report_at(status)
     report.act(VALID[c.ForwardReport], ADMIN)
     after = report.now()
     assert (after.agency_code, after.agency_name) == (THIRD_AGENCY, "Pemprov Jawa Barat")
-    assert after.status is status
+    expected = S.BANDING if status is S.BANDING else S.DITERUSKAN_KE_INSTANSI
+    assert after.status is expected
 
 
 @pytest.mark.parametrize("status", sorted(AT_AGENCY))

@@ -23,7 +23,7 @@ from hypothesis.stateful import (
 )
 
 from intake.domain.fold import fold
-from intake.domain.lifecycle import RULES, decide
+from intake.domain.lifecycle import RULES, authorize, decide
 from intake.domain.model import (
     IDEMPOTENCY_MEMORY,
     PUBLIC,
@@ -158,6 +158,17 @@ def _replayed(first: Answer, request: Request) -> object:
     return replay
 
 
+def _replayed_if_authorized(
+    first: Answer, request: Request, before: ReportState, who: Principal
+) -> object:
+    """A reused key is answered only to whoever may issue the command at all."""
+    try:
+        authorize(before, request.command, who)
+    except (*REFUSALS, NotFound) as exc:
+        return type(exc)
+    return _replayed(first, request)
+
+
 class WriterMachine(RuleBasedStateMachine):
     reports = Bundle("reports")
 
@@ -260,7 +271,7 @@ class WriterMachine(RuleBasedStateMachine):
             who = Principal(Role.REPORTER)
         first = self.remembered(before.report_id, request.key) if request.key else None
         if first is not None:
-            return _replayed(first, request)
+            return _replayed_if_authorized(first, request, before, who)
         if request.expected and request.expected != before.sequence:
             return Refused
         try:

@@ -19,7 +19,7 @@ from intake.domain.model import (
     Status,
     secret_digest,
 )
-from intake.handlers import Conflict, Outcome, command_handlers
+from intake.handlers import Conflict, Idempotency, Outcome, command_handlers
 from lapor.events.v1.envelope_pb2 import ACTOR_KIND_CITIZEN, ACTOR_KIND_OFFICER, Actor
 from lapor.report.v1 import commands_pb2 as c
 from lapor.report.v1 import events_pb2 as e
@@ -351,7 +351,10 @@ async def test_a_route_command_appends_routed_caused_by_the_command(fx: Harness)
     assert envelope.causation_id == command.envelope.command_id
     assert envelope.correlation_id == "corr-r"
     assert envelope.actor == service_actor("routing")
-    assert envelope.idempotency_key == command.envelope.command_id
+    hashed = Idempotency.of(
+        command.envelope.command_id, "RouteReport", command.envelope.payload
+    ).key
+    assert envelope.idempotency_key == hashed
     stored = await fx.store.get(report.report_id)
     assert stored is not None
     assert (stored.status, stored.agency_code) == (Status.DITERUSKAN_KE_INSTANSI, AGENCY)

@@ -9,7 +9,14 @@ from typing import Any
 
 from google.protobuf.message import Message
 
-from lapor.report.v1.events_pb2 import Channel, ReportRouted, ReportSubmitted, ReportType
+from lapor.report.v1.events_pb2 import (
+    Channel,
+    ReportEscalated,
+    ReportForwarded,
+    ReportRouted,
+    ReportSubmitted,
+    ReportType,
+)
 
 Facts = dict[str, Any]
 
@@ -40,4 +47,6 @@ def project(
         raise ValueError(f"{type(event).__name__} before ReportSubmitted for {report_id}")
     if isinstance(event, ReportRouted):
         return {**facts, "sequence": sequence, "agency_code": event.agency_code, "routed_at": at}
+    if isinstance(event, ReportForwarded | ReportEscalated):
+        return {**facts, "sequence": sequence, "agency_code": event.to_agency_code}
     return {**facts, "sequence": sequence}

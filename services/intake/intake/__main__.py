@@ -38,6 +38,7 @@ def bootstrap(platform: PlatformSettings, settings: IntakeSettings) -> ServiceRu
         events=EventLog(clients.producer),
         vault=vault,
         region_exists=regions.__contains__,
+        caught_up=False,
     )
     reader = ReportReader(store, copy, vault)
     signing_key = platform.jwt_signing_key.get_secret_value() if platform.jwt_signing_key else None
@@ -63,6 +64,7 @@ def bootstrap(platform: PlatformSettings, settings: IntakeSettings) -> ServiceRu
     async def process_commands_once_caught_up() -> None:
         """Decide commands only against state that reflects the whole log."""
         await projector.caught_up.wait()
+        writer.caught_up = True
         clients.readiness.open_gate("state-caught-up")
         await commands.run()
 

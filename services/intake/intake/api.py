@@ -5,7 +5,6 @@ sends the report's access secret in ``X-Access-Secret``. Every command accepts
 ``Idempotency-Key``.
 """
 
-import hashlib
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import datetime
@@ -26,7 +25,7 @@ from intake.domain.model import (
     Role,
     Status,
 )
-from intake.handlers import Idempotency, Outcome, ReportWriter
+from intake.handlers import Idempotency, Outcome, ReportWriter, Unavailable
 from intake.limits import RequestGuard
 from intake.presenting import inbox_item, present
 from intake.requests import ACTIONS, ReportIn, command_from, fields_of, submission
@@ -72,10 +71,7 @@ def _tracking_id(text: str) -> str:
 
 
 def _idempotency(key: str | None, request_body: bytes, scope: str) -> Idempotency | None:
-    if not key:
-        return None
-    digest = hashlib.sha256(scope.encode() + b"\x00" + request_body).digest()
-    return Idempotency(key, digest)
+    return Idempotency.of(key, scope, request_body) if key else None
 
 
 def principals(signing_key: str | None) -> Callable[[str | None], Principal]:
@@ -145,6 +141,7 @@ def _action_route(
     async def act(
         tracking_id: str,
         request: Request,
+        response: Response,
         *,
         caller: caller_type,
         body: Annotated[dict[str, Any], Body()] | None = None,
@@ -154,7 +151,7 @@ def _action_route(
     ) -> dict[str, Any]:
         fields = dict(body or {})
         expected = fields.pop("expected_sequence", 0)
-        if not isinstance(expected, int) or expected < 0:
+        if isinstance(expected, bool) or not isinstance(expected, int) or expected < 0:
             raise Invalid(["expected_sequence must be a non-negative integer"])
         command = command_from(action, fields)
         actor = Actor(kind=_ACTOR_KINDS.get(caller.role, ACTOR_KIND_CITIZEN), id=caller.agency_code)
@@ -169,6 +166,8 @@ def _action_route(
             idempotency=idempotency,
             secret=access_secret or "",
         )
+        if outcome.replayed:
+            response.headers["Idempotent-Replayed"] = "true"
         return _outcome(outcome)
 
     act.__name__ = action.replace("-", "_")
@@ -206,6 +205,8 @@ def _error(status: int) -> Callable[[Request, Exception], JSONResponse]:
         if isinstance(exc, Invalid):
             body["problems"] = exc.problems
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        if status == 503:
+            headers = {"Retry-After": "1"}
         return JSONResponse(body, status_code=status, headers=headers)
 
     return handle
@@ -232,6 +233,7 @@ def build_app(
         (Refused, 409),
         (Forbidden, 403),
         (Unauthenticated, 401),
+        (Unavailable, 503),
     ):
         app.add_exception_handler(exception, _error(status))
     app.add_middleware(RequestGuard, max_bytes=max_body_bytes)

@@ -20,7 +20,7 @@ from aiokafka import AIOKafkaProducer
 from google.protobuf.message import Message
 
 from intake.domain.fold import evolve
-from intake.domain.lifecycle import decide
+from intake.domain.lifecycle import authorize, decide
 from intake.domain.model import (
     Principal,
     Refused,
@@ -40,8 +40,8 @@ from lapor_common.envelope import Causation, Command, Event, new_event
 from lapor_common.topics import REPORT_EVENTS
 
 Clock = Callable[[], datetime]
-# Reports whose latest writes this process remembers, so its own projection skips them.
-WRITTEN_MEMORY = 100_000
+# How many reports' latest writes this process remembers.
+RECENT_MEMORY = 100_000
 
 
 def utc_now() -> datetime:
@@ -54,10 +54,22 @@ class Conflict(Refused):
     """The idempotency key was used before for a different request (409)."""
 
 
+class Unavailable(Exception):
+    """Intake cannot decide safely right now; the client should retry (503)."""
+
+
 @dataclass(frozen=True)
 class Idempotency:
+    """A client's idempotency key, kept only as a hash (the log is read by many), and the
+    digest of the request it came with."""
+
     key: str
     digest: bytes
+
+    @classmethod
+    def of(cls, key: str, scope: str, request: bytes) -> "Idempotency":
+        hashed = hashlib.sha256(b"idempotency-key\x00" + key.encode()).hexdigest()
+        return cls(hashed, hashlib.sha256(scope.encode() + b"\x00" + request).digest())
 
 
 @dataclass(frozen=True)
@@ -110,6 +122,22 @@ class KeyedLocks:
                 self._locks[key] = (lock, users - 1)
 
 
+class Recent:
+    """The latest sequence per report for the most recently written reports (bounded)."""
+
+    def __init__(self) -> None:
+        self._sequences: OrderedDict[str, int] = OrderedDict()
+
+    def get(self, report_id: str) -> int:
+        return self._sequences.get(report_id, 0)
+
+    def note(self, report_id: str, sequence: int) -> None:
+        self._sequences[report_id] = sequence
+        self._sequences.move_to_end(report_id)
+        if len(self._sequences) > RECENT_MEMORY:
+            self._sequences.popitem(last=False)
+
+
 def _secret_text(raw: bytes) -> str:
     """An access secret as people copy it: 26 base-32 characters (128 bits)."""
     return base64.b32encode(raw[:16]).decode().rstrip("=").lower()
@@ -125,6 +153,7 @@ class ReportWriter:
         vault: IdentityVault,
         region_exists: Callable[[str], bool],
         clock: Clock = utc_now,
+        caught_up: bool = True,
     ) -> None:
         self._store = store
         self._copy = copy
@@ -133,7 +162,12 @@ class ReportWriter:
         self._region_exists = region_exists
         self._clock = clock
         self._locks = KeyedLocks()
-        self._written: OrderedDict[str, int] = OrderedDict()
+        # The latest sequence this process appended, and saved, per recent report.
+        self._appended = Recent()
+        self._saved = Recent()
+        # The composition root starts it closed and opens it once the read models reflect
+        # the whole log.
+        self.caught_up = caught_up
 
     async def submit(
         self,
@@ -152,6 +186,7 @@ class ReportWriter:
         async with self._locks.hold(report_id):
             # A random id is new; one derived from an idempotency key may be a retry.
             state = await self._store.get(report_id) if idempotency else None
+            self._check_current(report_id, state)
             if state is not None:
                 return replace(self._replayed(state, idempotency), access_secret=secret)
             decide_submit(command, self._region_exists)  # refuse bad input before sealing
@@ -177,9 +212,11 @@ class ReportWriter:
         """Decide a command on an existing report; ``secret`` makes the caller its reporter."""
         async with self._locks.hold(report_id):
             state = await self._store.get(report_id)
+            self._check_current(report_id, state)
             if state is not None:
                 who = acting_as(state, who, secret)
             if state and idempotency and state.answer_for(idempotency.key):
+                authorize(state, command, who)
                 return self._replayed(state, idempotency)
             if state is not None and expected_sequence and expected_sequence != state.sequence:
                 raise Refused(
@@ -197,7 +234,6 @@ class ReportWriter:
         """A command another service sent over the report-commands topic."""
         envelope = command.envelope
         cause = Causation(envelope.actor, envelope.correlation_id, envelope.command_id)
-        digest = hashlib.sha256(command.envelope.payload).digest()
         service = Principal(Role.SERVICE, subject=envelope.actor.id)
         await self.act(
             envelope.report_id,
@@ -205,7 +241,9 @@ class ReportWriter:
             service,
             cause,
             expected_sequence=envelope.expected_sequence,
-            idempotency=Idempotency(envelope.command_id, digest),
+            idempotency=Idempotency.of(
+                envelope.command_id, envelope.command_type, envelope.payload
+            ),
         )
 
     async def apply(self, event: Event) -> None:
@@ -213,10 +251,18 @@ class ReportWriter:
         carry out its effects, which are idempotent. Events this process wrote itself are
         already in the read models and skipped without asking the database."""
         envelope = event.envelope
-        if self._written.get(envelope.report_id, 0) < envelope.sequence:
+        if self._saved.get(envelope.report_id) < envelope.sequence:
             async with self._locks.hold(envelope.report_id):
                 await project(self._store, self._copy, event)
         await effects(self._vault, event)
+
+    def _check_current(self, report_id: str, state: ReportState | None) -> None:
+        """Refuse to decide against state older than what this process appended (a state write
+        failed after Kafka's acknowledgement) or before the state reflects the whole log."""
+        if not self.caught_up:
+            raise Unavailable("intake is catching up with the log; try again shortly")
+        if self._appended.get(report_id) > (state.sequence if state else 0):
+            raise Unavailable("the report's state is being rebuilt from the log; try again")
 
     def _replayed(self, state: ReportState, idempotency: Idempotency | None) -> Outcome:
         answer = state.answer_for(idempotency.key) if idempotency else None
@@ -242,19 +288,14 @@ class ReportWriter:
             events[-1].envelope.idempotency_key = idempotency.key
             events[-1].envelope.request_digest = idempotency.digest
         await self._events.append(events)
+        self._appended.note(report_id, events[-1].envelope.sequence)
         for event in events:
             state = evolve(state, event.envelope, event.payload)
             await self._copy.add(event.envelope)
         assert state is not None
         await self._store.save(state, previous)
-        self._remember_written(report_id, state.sequence)
+        self._saved.note(report_id, state.sequence)
         return state, events
-
-    def _remember_written(self, report_id: str, sequence: int) -> None:
-        self._written[report_id] = sequence
-        self._written.move_to_end(report_id)
-        if len(self._written) > WRITTEN_MEMORY:
-            self._written.popitem(last=False)
 
 
 CommandHandler = Callable[[Command], Awaitable[None]]

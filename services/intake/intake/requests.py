@@ -107,17 +107,14 @@ def identity_of(
     name: str, phone: str, email: str, id_number: str
 ) -> events_pb2.ReporterIdentity | None:
     """The identity a reporter gave, checked and tidied, or None when they gave none."""
-    if not any((name.strip(), phone.strip(), email.strip(), id_number.strip())):
+    name, email, id_number = name.strip(), email.strip().lower(), id_number.strip()
+    phone = re.sub(r"[\s()-]", "", phone)
+    if not any((name, phone, email, id_number)):
         return None
     problems = identity_problems(name, phone, email, id_number)
     if problems:
         raise Invalid(problems)
-    return events_pb2.ReporterIdentity(
-        name=name.strip(),
-        phone=re.sub(r"[\s()-]", "", phone),
-        email=email.strip().lower(),
-        id_number=id_number.strip(),
-    )
+    return events_pb2.ReporterIdentity(name=name, phone=phone, email=email, id_number=id_number)
 
 
 def _expand_enums(cls: type[Message], fields: dict[str, Any]) -> dict[str, Any]:

@@ -5,9 +5,8 @@ errors map to INVALID_ARGUMENT, NOT_FOUND, FAILED_PRECONDITION,
 PERMISSION_DENIED and UNAUTHENTICATED with the reason.
 """
 
-import hashlib
 import uuid
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any, NoReturn
 
 import grpc
@@ -26,7 +25,7 @@ from intake.domain.model import (
     Role,
 )
 from intake.domain.submission import SubmitReport
-from intake.handlers import Idempotency, ReportWriter
+from intake.handlers import Idempotency, ReportWriter, Unavailable
 from intake.requests import identity_of
 from intake.tracking import normalize_tracking_id
 from intake.views import ReportReader, View
@@ -48,6 +47,7 @@ _CODES: list[tuple[type[Exception], grpc.StatusCode]] = [
     (Refused, grpc.StatusCode.FAILED_PRECONDITION),
     (Forbidden, grpc.StatusCode.PERMISSION_DENIED),
     (Unauthenticated, grpc.StatusCode.UNAUTHENTICATED),
+    (Unavailable, grpc.StatusCode.UNAVAILABLE),
 ]
 _ACTOR_KINDS = {Role.OFFICER: ACTOR_KIND_OFFICER, Role.ADMINISTRATOR: ACTOR_KIND_ADMINISTRATOR}
 
@@ -61,6 +61,13 @@ def _stamp(moment: Any) -> Timestamp:
     stamp = Timestamp()
     stamp.FromDatetime(moment)
     return stamp
+
+
+def _moment(stamp: Timestamp) -> datetime:
+    try:
+        return stamp.ToDatetime(UTC)
+    except (ValueError, OverflowError) as exc:
+        raise Invalid([f"as_of is not a date: {exc}"]) from exc
 
 
 def _view(view: View) -> pb.ReportView:
@@ -139,10 +146,8 @@ class ReportService(pb_grpc.ReportServiceServicer):
 
     @staticmethod
     def _idempotency(key: str, request: Message, scope: str) -> Idempotency | None:
-        if not key:
-            return None
         body = request.SerializeToString(deterministic=True)
-        return Idempotency(key, hashlib.sha256(scope.encode() + b"\x00" + body).digest())
+        return Idempotency.of(key, scope, body) if key else None
 
     async def SubmitReport(
         self, request: pb.SubmitReportRequest, context: Context
@@ -153,7 +158,7 @@ class ReportService(pb_grpc.ReportServiceServicer):
             cause = Causation(Actor(kind=ACTOR_KIND_CITIZEN), self._correlation(context))
             idempotency = self._idempotency(request.idempotency_key, request, "submit")
             outcome = await self._writer.submit(_submission(request), identity, cause, idempotency)
-        except (Invalid, Refused) as exc:
+        except (Invalid, Refused, Unavailable) as exc:
             await _abort(context, exc)
         return pb.SubmitReportResponse(
             tracking_id=outcome.report_id,
@@ -168,7 +173,7 @@ class ReportService(pb_grpc.ReportServiceServicer):
             report_id = normalize_tracking_id(request.tracking_id)
             if report_id is None:
                 raise Invalid(["tracking_id is malformed (e.g. 7K3M-9QXD-2F8A)"])
-            as_of = request.as_of.ToDatetime(UTC) if request.HasField("as_of") else None
+            as_of = _moment(request.as_of) if request.HasField("as_of") else None
             view = await self._reader.view(
                 report_id, self._caller(context), request.access_secret, as_of
             )
@@ -196,7 +201,7 @@ class ReportService(pb_grpc.ReportServiceServicer):
                 idempotency=self._idempotency(request.idempotency_key, command, which),
                 secret=request.access_secret,
             )
-        except (Invalid, Refused, Forbidden, Unauthenticated) as exc:
+        except (Invalid, Refused, Forbidden, Unauthenticated, Unavailable) as exc:
             await _abort(context, exc)
         return pb.ActResponse(
             tracking_id=outcome.report_id, sequence=outcome.sequence, status=outcome.status.value

@@ -64,9 +64,11 @@ def _forwarded(state: ReportState, event: Message) -> ReportState:
             agency_name="",
             declined_by=declined,
         )
+    # The new agency takes the report up afresh; an appeal stays an appeal.
+    status = S.BANDING if state.status is S.BANDING else S.DITERUSKAN_KE_INSTANSI
     return replace(
         state,
-        status=S.DITERUSKAN_KE_INSTANSI,
+        status=status,
         agency_code=event.to_agency_code,
         agency_name=event.to_agency_name,
         declined_by=declined,
@@ -129,7 +131,10 @@ def _remember(state: ReportState, envelope: EventEnvelope) -> ReportState:
     answer = Answered(
         envelope.idempotency_key, envelope.request_digest, envelope.sequence, state.status
     )
-    return replace(state, answered=(*state.answered, answer)[-IDEMPOTENCY_MEMORY:])
+    # The submission's answer is kept for good; the latest commands' answers after it.
+    first = state.answered[:1] if state.answered and state.answered[0].sequence == 1 else ()
+    latest = (*state.answered[len(first) :], answer)[-(IDEMPOTENCY_MEMORY - len(first)) :]
+    return replace(state, answered=(*first, *latest))
 
 
 def evolve(state: ReportState | None, envelope: EventEnvelope, event: Message) -> ReportState:

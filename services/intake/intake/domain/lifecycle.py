@@ -69,7 +69,10 @@ def _archive(state: ReportState, cmd: Message, who: Principal, now: datetime) ->
 
 def _postpone(state: ReportState, cmd: Message, who: Principal, now: datetime) -> list[Message]:
     assert isinstance(cmd, c.PostponeReport)
-    until = cmd.until.ToDatetime(UTC)
+    try:
+        until = cmd.until.ToDatetime(UTC)
+    except (ValueError, OverflowError) as exc:
+        raise Invalid([f"until is not a date: {exc}"]) from exc
     if not cmd.HasField("until") or until <= now:
         raise Invalid(["until must be a moment in the future"])
     return [e.ReportPostponed(reason=_text(cmd.reason, "reason"), until=cmd.until)]
@@ -249,10 +252,8 @@ RULES: dict[type[Message], Rule] = {
 }
 
 
-def decide(
-    state: ReportState | None, command: Message, who: Principal, now: datetime
-) -> list[Message]:
-    """The events a command on an existing report produces, or why it cannot."""
+def authorize(state: ReportState | None, command: Message, who: Principal) -> ReportState:
+    """The report, if the principal may issue this command on it at all (whatever its status)."""
     rule = RULES.get(type(command))
     if rule is None:
         raise Invalid([f"{type(command).__name__} is not a command on a report"])
@@ -262,6 +263,15 @@ def decide(
         raise Forbidden(f"{type(command).__name__} is not for a {who.role.value}")
     if who.role is Role.OFFICER and who.agency_code != state.agency_code:
         raise Forbidden("the report is not at your agency")
+    return state
+
+
+def decide(
+    state: ReportState | None, command: Message, who: Principal, now: datetime
+) -> list[Message]:
+    """The events a command on an existing report produces, or why it cannot."""
+    state = authorize(state, command, who)
+    rule = RULES[type(command)]
     if state.status not in rule.statuses:
         label = state.status.value
         raise Refused(f"{type(command).__name__} is not possible while the report is {label}")

@@ -61,7 +61,8 @@ def _forwarded(ev: e.ReportForwarded, full: bool) -> Words:
             ev.reason,
             full,
         )
-    return (f"Dialihkan ke {ev.to_agency_name}", f"Moved to {ev.to_agency_name}")
+    words = (f"Dialihkan ke {ev.to_agency_name}", f"Moved to {ev.to_agency_name}")
+    return _said(words, ev.reason, full)
 
 
 def _closed(ev: e.ReportClosed) -> Words:
@@ -81,12 +82,13 @@ def _responded(ev: e.ReportResponded) -> Words:
 
 def _rejected(ev: e.ReportRejected, full: bool) -> Words:
     why = _REJECTIONS.get(ev.reason, ("", ""))
-    return (f"Laporan ditolak: {why[0]}", f"Report rejected: {why[1]}")
+    return _said((f"Laporan ditolak: {why[0]}", f"Report rejected: {why[1]}"), ev.note, full)
 
 
 def _postponed(ev: e.ReportPostponed, full: bool) -> Words:
     day = ev.until.ToDatetime(UTC).date().isoformat()
-    return (f"Verifikasi ditunda hingga {day}", f"Verification postponed until {day}")
+    words = (f"Verifikasi ditunda hingga {day}", f"Verification postponed until {day}")
+    return _said(words, ev.reason, full)
 
 
 def _escalated(ev: e.ReportEscalated, full: bool) -> Words:
