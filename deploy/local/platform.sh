@@ -73,7 +73,7 @@ start() {
     say "$name already running"
     return
   fi
-  (cd "$dir" && PYTHONPATH="$root/libs:$dir" exec setsid "$@" </dev/null >"$logs/$name.log" 2>&1) &
+  (cd "$dir" && PYTHONPATH="$root/libs:$dir" exec setsid "$@" </dev/null >>"$logs/$name.log" 2>&1) &
   echo $! >"$pids/$name"
 }
 

@@ -25,7 +25,7 @@ from tests.eventually import eventually
 from tests.infra import PLATFORM, Infrastructure
 from tests.kafka_reading import all_records
 
-REPORTS = 600
+REPORTS = 300
 CONCURRENCY = 24
 KILLS = 4
 AGENCY = "pemkab-3204"
@@ -38,6 +38,17 @@ class Client:
         self._http = http
         self._officer = {"Authorization": f"Bearer {officer_token}"}
         self.retries = 0
+
+    async def routed(self, path: str) -> None:
+        """Wait until routing has sent the report to an agency (officers act only then)."""
+        while True:
+            try:
+                view = (await self._http.get(path, timeout=10)).json()
+            except (httpx.TransportError, ValueError):
+                view = {}
+            if view.get("status", {}).get("code") == "DITERUSKAN_KE_INSTANSI":
+                return
+            await asyncio.sleep(0.2)
 
     async def send(self, path: str, body: dict[str, Any], key: str, officer: bool) -> Any:
         headers = {"Idempotency-Key": key, **(self._officer if officer else {})}
@@ -64,6 +75,7 @@ async def _one_report(client: Client, number: int) -> str:
     created = await client.send("/api/v1/reports", report, f"crash-submit-{number}", False)
     tracking_id = str(created["tracking_id"])
     base = f"/api/v1/reports/{tracking_id}"
+    await client.routed(base)
     await client.send(f"{base}/acknowledge", {}, f"crash-ack-{number}", True)
     respond = {"text": "Lampu sudah diganti.", "final": True}
     await client.send(f"{base}/respond", respond, f"crash-respond-{number}", True)
@@ -122,8 +134,16 @@ async def test_acknowledged_work_survives_kill_9_of_intake_and_the_projector(
                 return await _one_report(client, number)
 
         chaos = asyncio.create_task(_chaos(platform, infra.run_dir, seed=20261122))
-        tracking_ids = await asyncio.gather(*(bounded(n) for n in range(REPORTS)))
-        killed = await chaos
+        try:
+            tracking_ids = await asyncio.wait_for(
+                asyncio.gather(*(bounded(n) for n in range(REPORTS))), timeout=600
+            )
+            killed = await chaos
+        finally:
+            chaos.cancel()
+            await asyncio.to_thread(
+                subprocess.run, [str(PLATFORM), "services-up"], env=platform.env, check=True
+            )
 
     log = await _log(infra.kafka_bootstrap_servers)
     mine = {tracking_id: log[tracking_id] for tracking_id in tracking_ids}

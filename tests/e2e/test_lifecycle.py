@@ -33,7 +33,9 @@ def tokens(platform: Platform, infra: Infrastructure) -> dict[str, str]:
         "other_officer": issue_token(key, "officer", "ani", "pemkot-3273", 1),
         "admin": issue_token(key, "administrator", "admin", "", 1),
         "expired": issue_token(key, "administrator", "admin", "", -1),
-        "forged": issue_token("not-the-key", "administrator", "admin", "", 1),
+        "forged": issue_token(
+            "not-the-signing-key-of-this-platform", "administrator", "admin", "", 1
+        ),
     }
 
 
