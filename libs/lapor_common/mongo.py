@@ -1,5 +1,6 @@
 """MongoDB-wire access through PyMongo's async API (AsyncMongoClient), never motor."""
 
+from collections.abc import Callable
 from typing import Any
 
 from pymongo import AsyncMongoClient
@@ -43,3 +44,26 @@ async def save_if_newer(collection: AsyncCollection[Document], document: Documen
             await save_if_newer(collection, document)
     elif stored["sequence"] < document["sequence"]:
         await collection.replace_one({"_id": document["_id"]}, document)
+
+
+async def apply_next(
+    collection: AsyncCollection[Document],
+    key: str,
+    sequence: int,
+    fold: Callable[[Document | None], Document],
+) -> bool:
+    """Fold event ``sequence`` into the document ``key`` if it is the next one it needs.
+
+    Redelivered and replayed events change nothing. The document's single writer reads it
+    once, then writes it by ``_id`` alone (see ``save_if_newer``).
+    """
+    stored = await collection.find_one({"_id": key})
+    previous = stored["sequence"] if stored else 0
+    if previous + 1 != sequence:
+        return False
+    document = fold(stored)
+    if stored is None:
+        await collection.insert_one(document)
+    else:
+        await collection.replace_one({"_id": key}, document)
+    return True
