@@ -5,7 +5,8 @@ import contextlib
 from collections.abc import Callable
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
-from aiokafka.admin import AIOKafkaAdminClient
+
+from lapor_common.replay import topic_partitions
 
 
 class TopicReader:
@@ -19,17 +20,8 @@ class TopicReader:
         self._bootstrap_servers = bootstrap_servers
 
     async def start(self) -> "TopicReader":
-        admin = AIOKafkaAdminClient(bootstrap_servers=self._bootstrap_servers)
-        await admin.start()
-        try:
-            [described] = await admin.describe_topics([self._topic])
-        finally:
-            await admin.close()
-        partitions = [p["partition"] for p in described["partitions"]]
-        if not partitions:
-            raise LookupError(f"topic {self._topic} has no partitions")
+        assignment = await topic_partitions(self._bootstrap_servers, self._topic)
         await self._consumer.start()
-        assignment = [TopicPartition(self._topic, p) for p in sorted(partitions)]
         self._consumer.assign(assignment)
         for partition, offset in (await self._consumer.end_offsets(assignment)).items():
             self._consumer.seek(partition, offset)
@@ -59,17 +51,7 @@ class TopicReader:
 
 async def all_records(servers: str, topics: list[str]) -> list[ConsumerRecord[bytes, bytes]]:
     """Every record the topics hold now, from their first offsets to their current ends."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=servers)
-    await admin.start()
-    try:
-        described = await admin.describe_topics(topics)
-    finally:
-        await admin.close()
-    partitions = [
-        TopicPartition(topic["topic"], p["partition"])
-        for topic in described
-        for p in topic["partitions"]
-    ]
+    partitions = [tp for topic in topics for tp in await topic_partitions(servers, topic)]
     consumer = AIOKafkaConsumer(bootstrap_servers=servers, enable_auto_commit=False)
     await consumer.start()
     records: list[ConsumerRecord[bytes, bytes]] = []
