@@ -20,13 +20,13 @@ from lapor.events.v1.envelope_pb2 import (
     EventEnvelope,
 )
 from lapor.report.v1 import commands_pb2, events_pb2
-from lapor.routing.v1.commands_pb2 import RouteReport
+from lapor.routing.v1.commands_pb2 import LinkDuplicate, RouteReport, SuggestRoutes
 
 _EVENTS = (
     "ReportSubmitted ReportVerified ReportRejected ReportArchived ReportPostponed ReportRouted "
     "ReportForwarded ReportEscalated ReportAcknowledged InformationRequested InformationProvided "
     "ReportResponded ReportResolved ReporterReplied ReportRated ReportAppealed ReportClosed "
-    "ReporterDataErased"
+    "ReporterDataErased RoutingSuggested DuplicateLinked"
 )
 EVENT_TYPES: dict[str, type[Message]] = {
     name: getattr(events_pb2, name) for name in _EVENTS.split()
@@ -34,6 +34,8 @@ EVENT_TYPES: dict[str, type[Message]] = {
 # Commands other services send over lapor.report-commands.
 COMMAND_TYPES: dict[str, type[Message]] = {
     "RouteReport": RouteReport,
+    "SuggestRoutes": SuggestRoutes,
+    "LinkDuplicate": LinkDuplicate,
     "EscalateReport": commands_pb2.EscalateReport,
     "CloseReport": commands_pb2.CloseReport,
 }

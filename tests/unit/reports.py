@@ -23,7 +23,7 @@ from lapor.events.v1.envelope_pb2 import (
 )
 from lapor.report.v1 import commands_pb2 as c
 from lapor.report.v1 import events_pb2 as e
-from lapor.routing.v1.commands_pb2 import RouteReport
+from lapor.routing.v1.commands_pb2 import LinkDuplicate, RouteReport, SuggestRoutes
 from lapor_common.envelope import Causation, Command, Event, new_command, new_event, service_actor
 from tests.unit.fakes import FakeEventCopy, FakeEventLog, FakeIdentityVault, FakeReportStore
 
@@ -84,6 +84,18 @@ def timestamp(moment: datetime) -> Timestamp:
     return stamp
 
 
+SUGGESTION = e.RouteSuggestion(
+    agency_code=AGENCY,
+    agency_name=AGENCY_NAME,
+    category_code="infrastruktur.jalan",
+    confidence=0.45,
+    reason="jalan kabupaten",
+)
+HINT = e.VerificationHint(
+    reason=e.REJECTION_REASON_INCOMPLETE, explanation="Lokasi tidak ada / No location"
+)
+ORIGINAL = "ABCD-EFGH-JKMN"
+
 # One valid instance of every command in RULES.
 VALID: dict[type[Message], Message] = {
     c.VerifyReport: c.VerifyReport(note="lengkap"),
@@ -105,6 +117,16 @@ VALID: dict[type[Message], Message] = {
         confidence=1.0,
         rule_version="regional-government/1",
         reason="region 32.04.05 lies in Pemerintah Kabupaten Bandung",
+    ),
+    SuggestRoutes: SuggestRoutes(
+        suggestions=[SUGGESTION],
+        hints=[HINT],
+        rule_version="rules/1",
+        model_version="nb-1",
+        reason="low confidence",
+    ),
+    LinkDuplicate: LinkDuplicate(
+        original_report_id=ORIGINAL, similarity=0.8, reason="same road, same week"
     ),
     c.ForwardReport: c.ForwardReport(
         to_agency_code=THIRD_AGENCY, to_agency_name="Pemprov Jawa Barat", reason="jalan provinsi"
@@ -173,6 +195,7 @@ PATHS: dict[Status, Steps] = {
     S.DITOLAK: [(c.RejectReport, ADMIN)],
     S.DIARSIPKAN: [(c.ArchiveReport, ADMIN)],
     S.BANDING: [*RESPONDED, (c.RateReport, REPORTER), (c.AppealReport, REPORTER)],
+    S.DIGABUNGKAN: [(LinkDuplicate, SERVICE)],
 }
 POOR = c.RateReport(score=1, comment="buruk")
 

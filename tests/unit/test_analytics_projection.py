@@ -94,3 +94,9 @@ def test_a_replay_gives_the_same_document() -> None:
     assert first == second
     assert first is not None
     assert list(first) == list(second or {})  # same key order: same BSON bytes
+
+
+def test_the_category_routing_decided_replaces_the_reporters_choice() -> None:
+    routed = ReportRouted(agency_code="pemkab-3204.pupr", category_code="infrastruktur.jalan")
+    facts = project(_submitted(), REPORT_ID, 2, ROUTED_AT, routed)
+    assert facts["category_code"] == "infrastruktur.jalan"

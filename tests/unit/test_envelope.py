@@ -16,7 +16,7 @@ from lapor.events.v1.envelope_pb2 import (
 )
 from lapor.report.v1 import commands_pb2 as c
 from lapor.report.v1 import events_pb2 as e
-from lapor.routing.v1.commands_pb2 import RouteReport
+from lapor.routing.v1.commands_pb2 import LinkDuplicate, RouteReport, SuggestRoutes
 from lapor_common.envelope import (
     COMMAND_TYPES,
     EVENT_TYPES,
@@ -71,9 +71,17 @@ SAMPLES: dict[str, Message] = {
     "ReportAppealed": e.ReportAppealed(reason="belum beres"),
     "ReportClosed": e.ReportClosed(reason=e.CLOSURE_REASON_AUTO_CLOSED),
     "ReporterDataErased": e.ReporterDataErased(key_id="k1", reason="permintaan"),
+    "RoutingSuggested": e.RoutingSuggested(
+        suggestions=[e.RouteSuggestion(agency_code="a", category_code="x.y", confidence=0.4)],
+        hints=[e.VerificationHint(reason=e.REJECTION_REASON_INCOMPLETE, explanation="singkat")],
+        model_version="nb-1",
+    ),
+    "DuplicateLinked": e.DuplicateLinked(original_report_id="AAAA-BBBB-CCCC", similarity=0.8),
 }
 COMMANDS: dict[str, Message] = {
     "RouteReport": RouteReport(agency_code="pemkot-3273", confidence=0.75, rule_version="r/1"),
+    "SuggestRoutes": SuggestRoutes(reason="ragu", model_version="nb-1"),
+    "LinkDuplicate": LinkDuplicate(original_report_id="AAAA-BBBB-CCCC", similarity=0.9),
     "EscalateReport": c.EscalateReport(to_agency_code="pemprov-32", tier=1, reason="lewat"),
     "CloseReport": c.CloseReport(reason=e.CLOSURE_REASON_AUTO_CLOSED),
 }

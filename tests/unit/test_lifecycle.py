@@ -25,17 +25,20 @@ from intake.domain.model import (
 )
 from lapor.report.v1 import commands_pb2 as c
 from lapor.report.v1 import events_pb2 as e
-from lapor.routing.v1.commands_pb2 import RouteReport
+from lapor.routing.v1.commands_pb2 import LinkDuplicate, RouteReport, SuggestRoutes
 from tests.unit.reports import (
     ADMIN,
     AGENCY,
     AGENCY_NAME,
     AT,
     EVERYONE,
+    HINT,
     OFFICER,
+    ORIGINAL,
     REPORTER,
     SEALED,
     STRANGER,
+    SUGGESTION,
     THIRD_AGENCY,
     VALID,
     Pure,
@@ -95,6 +98,20 @@ EXPECTED: dict[type[Message], Expected] = {
             reason="region 32.04.05 lies in Pemerintah Kabupaten Bandung",
         )
     ],
+    SuggestRoutes: lambda s: [
+        e.RoutingSuggested(
+            suggestions=[SUGGESTION],
+            hints=[HINT],
+            rule_version="rules/1",
+            model_version="nb-1",
+            reason="low confidence",
+        )
+    ],
+    LinkDuplicate: lambda s: [
+        e.DuplicateLinked(
+            original_report_id=ORIGINAL, similarity=0.8, reason="same road, same week"
+        )
+    ],
     c.ForwardReport: lambda s: [
         e.ReportForwarded(
             from_agency_code=s.agency_code,
@@ -143,6 +160,8 @@ AFTER: dict[type[Message], Status | None] = {
     c.PostponeReport: None,
     c.AssignAgency: S.DITERUSKAN_KE_INSTANSI,
     RouteReport: S.DITERUSKAN_KE_INSTANSI,
+    SuggestRoutes: None,
+    LinkDuplicate: S.DIGABUNGKAN,
     c.ForwardReport: None,
     c.DeclineReport: S.MENUNGGU_VERIFIKASI,
     c.AcknowledgeReport: S.DIPROSES,
@@ -174,11 +193,13 @@ def test_the_rules_match_the_documented_table() -> None:
     """docs/lifecycle.md, "Who may do what"."""
     documented = {
         c.VerifyReport: (Role.ADMINISTRATOR, {S.MENUNGGU_VERIFIKASI}),
-        c.RejectReport: (Role.ADMINISTRATOR, {S.MENUNGGU_VERIFIKASI}),
-        c.ArchiveReport: (Role.ADMINISTRATOR, {S.MENUNGGU_VERIFIKASI}),
+        c.RejectReport: (Role.ADMINISTRATOR, {S.MENUNGGU_VERIFIKASI, S.DIGABUNGKAN}),
+        c.ArchiveReport: (Role.ADMINISTRATOR, {S.MENUNGGU_VERIFIKASI, S.DIGABUNGKAN}),
         c.PostponeReport: (Role.ADMINISTRATOR, {S.MENUNGGU_VERIFIKASI}),
-        c.AssignAgency: (Role.ADMINISTRATOR, {S.MENUNGGU_VERIFIKASI}),
+        c.AssignAgency: (Role.ADMINISTRATOR, {S.MENUNGGU_VERIFIKASI, S.DIGABUNGKAN}),
         RouteReport: (Role.SERVICE, {S.MENUNGGU_VERIFIKASI}),
+        SuggestRoutes: (Role.SERVICE, {S.MENUNGGU_VERIFIKASI}),
+        LinkDuplicate: (Role.SERVICE, {S.MENUNGGU_VERIFIKASI}),
         c.ForwardReport: (Role.ADMINISTRATOR, set(AT_AGENCY)),
         c.DeclineReport: (Role.OFFICER, {S.DITERUSKAN_KE_INSTANSI, S.DIPROSES}),
         c.AcknowledgeReport: (Role.OFFICER, {S.DITERUSKAN_KE_INSTANSI, S.BANDING}),

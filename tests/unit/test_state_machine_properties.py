@@ -39,7 +39,7 @@ from intake.domain.model import (
 from intake.handlers import Conflict, Idempotency, Outcome
 from lapor.report.v1 import commands_pb2 as c
 from lapor.report.v1 import events_pb2 as e
-from lapor.routing.v1.commands_pb2 import RouteReport
+from lapor.routing.v1.commands_pb2 import LinkDuplicate, RouteReport, SuggestRoutes
 from lapor_common.envelope import Event
 from tests.unit.reports import (
     ADMIN,
@@ -75,6 +75,10 @@ CANDIDATES: list[Message] = [
     *(c.AssignAgency(agency_code=a, agency_name=a.upper()) for a in AGENCIES),
     c.AssignAgency(),
     *(RouteReport(agency_code=a, agency_name=a.upper()) for a in AGENCIES),
+    SuggestRoutes(suggestions=[e.RouteSuggestion(agency_code=AGENCIES[0], confidence=0.4)]),
+    SuggestRoutes(suggestions=[e.RouteSuggestion(agency_code=AGENCIES[0], confidence=1.5)]),
+    LinkDuplicate(original_report_id=UNKNOWN, similarity=0.9),
+    LinkDuplicate(original_report_id=UNKNOWN),
     *(c.ForwardReport(to_agency_code=a, reason="pindah") for a in AGENCIES),
     c.ForwardReport(to_agency_code=AGENCIES[0]),
     c.DeclineReport(reason="bukan wewenang"),

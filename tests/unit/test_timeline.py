@@ -73,9 +73,20 @@ def _said(marker: str) -> dict[type[Message], list[Message]]:
         e.ReporterDataErased: [
             e.ReporterDataErased(key_id=SEALED.key_id, reason=f"{marker} erase-reason")
         ],
+        e.RoutingSuggested: [
+            e.RoutingSuggested(
+                suggestions=[e.RouteSuggestion(agency_code="a", reason=f"{marker} why")],
+                reason=f"{marker} suggest-reason",
+            )
+        ],
+        e.DuplicateLinked: [
+            e.DuplicateLinked(original_report_id="AAAA-BBBB-CCCC", reason=f"{marker} link")
+        ],
     }
 
 
+# Events the public is not told of at all.
+UNSEEN_BY_PUBLIC = (e.ReporterDataErased, e.RoutingSuggested)
 MARK = "«SAID»"
 EVENTS = _said(MARK)
 ALL = [(payload, role) for payloads in EVENTS.values() for payload in payloads for role in Role]
@@ -119,7 +130,7 @@ def test_an_entry_carries_the_envelopes_facts() -> None:
 
 @pytest.mark.parametrize(("payload", "role"), ALL, ids=lambda v: type(v).__name__)
 def test_no_entry_ever_shows_identity_data(payload: Message, role: Role) -> None:
-    if role is Role.PUBLIC and isinstance(payload, e.ReporterDataErased):
+    if role is Role.PUBLIC and isinstance(payload, UNSEEN_BY_PUBLIC):
         return
     for kind in KINDS:
         text = _text(_entry(payload, role, kind))
@@ -139,7 +150,7 @@ def test_the_public_never_reads_what_was_said(payload: Message, role: Role) -> N
     if role is not Role.PUBLIC:
         return
     found = entry(new_event(REPORT_ID, 2, payload, _officer(), AT).envelope, payload, role)
-    if isinstance(payload, e.ReporterDataErased):
+    if isinstance(payload, UNSEEN_BY_PUBLIC):
         assert found is None
         return
     assert found is not None
@@ -166,6 +177,7 @@ SAID_TO_FULL_AUDIENCES = [
     ("archive-reason", e.ReportArchived),
     ("forward-reason", e.ReportForwarded),  # the not-our-authority reason
     ("appeal-reason", e.ReportAppealed),
+    ("suggest-reason", e.RoutingSuggested),
 ]
 
 

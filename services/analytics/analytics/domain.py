@@ -46,7 +46,13 @@ def project(
     if facts is None:
         raise ValueError(f"{type(event).__name__} before ReportSubmitted for {report_id}")
     if isinstance(event, ReportRouted):
-        return {**facts, "sequence": sequence, "agency_code": event.agency_code, "routed_at": at}
+        return {
+            **facts,
+            "sequence": sequence,
+            "agency_code": event.agency_code,
+            "category_code": event.category_code or facts["category_code"],
+            "routed_at": at,
+        }
     if isinstance(event, ReportForwarded | ReportEscalated):
         return {**facts, "sequence": sequence, "agency_code": event.to_agency_code}
     return {**facts, "sequence": sequence}

@@ -303,4 +303,7 @@ CommandHandler = Callable[[Command], Awaitable[None]]
 
 def command_handlers(writer: ReportWriter) -> dict[str, CommandHandler]:
     """Every command intake accepts from the report-commands topic."""
-    return dict.fromkeys(("RouteReport", "EscalateReport", "CloseReport"), writer.take)
+    return dict.fromkeys(
+        ("RouteReport", "SuggestRoutes", "LinkDuplicate", "EscalateReport", "CloseReport"),
+        writer.take,
+    )

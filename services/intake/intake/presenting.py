@@ -59,6 +59,10 @@ def present(view: View) -> dict[str, Any]:
         report["escalation_tier"] = state.escalation_tier
         report["declined_by"] = list(state.declined_by)
         report["reporter_erased"] = state.reporter_erased
+    if state.duplicate_of:
+        report["duplicate_of"] = _following(view)
+    if view.suggested is not None:
+        report["routing_suggestions"] = _suggestions(view.suggested)
     if view.identity is not None:
         identity = view.identity
         report["reporter"] = {
@@ -68,6 +72,39 @@ def present(view: View) -> dict[str, Any]:
             "id_number": identity.id_number,
         }
     return report
+
+
+def _following(view: View) -> dict[str, Any]:
+    original = view.original
+    status = status_json(original.status) if original is not None else None
+    return {"tracking_id": view.state.duplicate_of, "status": status}
+
+
+def _suggestions(suggested: events_pb2.RoutingSuggested) -> dict[str, Any]:
+    return {
+        "reason": suggested.reason,
+        "rule_version": suggested.rule_version,
+        "model_version": suggested.model_version,
+        "agencies": [
+            {
+                "agency_code": s.agency_code,
+                "agency_name": s.agency_name,
+                "category_code": s.category_code,
+                "confidence": s.confidence,
+                "reason": s.reason,
+            }
+            for s in suggested.suggestions
+        ],
+        "hints": [
+            {
+                "reason": events_pb2.RejectionReason.Name(h.reason)
+                .removeprefix("REJECTION_REASON_")
+                .lower(),
+                "explanation": h.explanation,
+            }
+            for h in suggested.hints
+        ],
+    }
 
 
 def inbox_item(document: Document) -> dict[str, Any]:

@@ -8,7 +8,8 @@ from intake.domain.model import NotFound, Principal, ReportState, Role, audience
 from intake.domain.timeline import Entry, entry
 from intake.identity import IdentityVault
 from intake.store import EventCopy, ReportStore
-from lapor.report.v1.events_pb2 import ReporterIdentity
+from lapor.report.v1.events_pb2 import ReporterIdentity, RoutingSuggested
+from lapor_common.envelope import Event
 
 
 @dataclass(frozen=True)
@@ -17,6 +18,19 @@ class View:
     audience: Role
     identity: ReporterIdentity | None
     timeline: list[Entry]
+    # Administrators: routing's latest suggestions while the report waits for them.
+    suggested: RoutingSuggested | None = None
+    # A duplicate's reporter follows the original report: its status now.
+    original: ReportState | None = None
+
+
+def _latest_suggestion(
+    events: list[Event], state: ReportState, role: Role
+) -> RoutingSuggested | None:
+    if role is not Role.ADMINISTRATOR or state.agency_code:
+        return None
+    found = [ev.payload for ev in events if isinstance(ev.payload, RoutingSuggested)]
+    return found[-1] if found else None
 
 
 class ReportReader:
@@ -42,4 +56,8 @@ class ReportReader:
         if state.reporter is not None and sees_identity(state, role):
             identity = await self._vault.open(state.reporter)
         timeline = [e for ev in events if (e := entry(ev.envelope, ev.payload, role)) is not None]
-        return View(state, role, identity, timeline)
+        original = None
+        if state.duplicate_of and role is not Role.PUBLIC:
+            original = await self._store.get(state.duplicate_of)
+        suggested = _latest_suggestion(events, state, role)
+        return View(state, role, identity, timeline, suggested, original)

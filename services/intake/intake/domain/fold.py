@@ -48,6 +48,7 @@ def _routed(state: ReportState, event: Message) -> ReportState:
         agency_name=event.agency_name,
         category_code=event.category_code or state.category_code,
         postponed_until=None,
+        duplicate_of="",
     )
 
 
@@ -100,6 +101,11 @@ def _rated(state: ReportState, event: Message) -> ReportState:
     return replace(state, rating=event.score)
 
 
+def _linked(state: ReportState, event: Message) -> ReportState:
+    assert isinstance(event, e.DuplicateLinked)
+    return replace(state, status=S.DIGABUNGKAN, duplicate_of=event.original_report_id)
+
+
 def _to(status: Status) -> Step:
     return lambda state, _: replace(state, status=status)
 
@@ -122,6 +128,8 @@ STEPS: dict[type[Message], Step] = {
     e.ReportAppealed: lambda state, _: replace(state, status=S.BANDING, appealed=True),
     e.ReportClosed: _to(S.SELESAI),
     e.ReporterDataErased: lambda state, _: replace(state, reporter_erased=True),
+    e.RoutingSuggested: lambda state, _: state,
+    e.DuplicateLinked: _linked,
 }
 
 

@@ -24,7 +24,7 @@ from intake.domain.model import (
 )
 from lapor.report.v1 import commands_pb2 as c
 from lapor.report.v1 import events_pb2 as e
-from lapor.routing.v1.commands_pb2 import RouteReport
+from lapor.routing.v1.commands_pb2 import LinkDuplicate, RouteReport, SuggestRoutes
 
 S = Status
 Decision = Callable[[ReportState, Message, Principal, datetime], list[Message]]
@@ -105,6 +105,36 @@ def _route(state: ReportState, cmd: Message, who: Principal, now: datetime) -> l
     if routed.agency_code in state.declined_by:
         raise Refused(f"{routed.agency_code} already declined this report as not its authority")
     return [routed]
+
+
+def _suggest(state: ReportState, cmd: Message, who: Principal, now: datetime) -> list[Message]:
+    assert isinstance(cmd, SuggestRoutes)
+    if any(not 0 <= s.confidence <= 1 or not s.agency_code for s in cmd.suggestions):
+        raise Invalid(["every suggestion needs an agency_code and a confidence from 0 to 1"])
+    return [
+        e.RoutingSuggested(
+            suggestions=cmd.suggestions,
+            hints=cmd.hints,
+            rule_version=cmd.rule_version,
+            model_version=cmd.model_version,
+            reason=cmd.reason,
+        )
+    ]
+
+
+def _link(state: ReportState, cmd: Message, who: Principal, now: datetime) -> list[Message]:
+    assert isinstance(cmd, LinkDuplicate)
+    if not cmd.original_report_id or cmd.original_report_id == state.report_id:
+        raise Invalid(["original_report_id must name another report"])
+    if not 0 < cmd.similarity <= 1:
+        raise Invalid(["similarity must be above 0 and at most 1"])
+    return [
+        e.DuplicateLinked(
+            original_report_id=cmd.original_report_id,
+            similarity=cmd.similarity,
+            reason=cmd.reason,
+        )
+    ]
 
 
 def _forward(state: ReportState, cmd: Message, who: Principal, now: datetime) -> list[Message]:
@@ -222,17 +252,21 @@ OFFICER = frozenset({R.OFFICER})
 REPORTER = frozenset({R.REPORTER})
 SERVICE = frozenset({R.SERVICE})
 WAITING = frozenset({S.MENUNGGU_VERIFIKASI})
+# An administrator may still route, reject or archive a report linked as a duplicate.
+QUEUED = WAITING | {S.DIGABUNGKAN}
 WORKING = frozenset({S.DITERUSKAN_KE_INSTANSI, S.DIPROSES, S.BANDING})
 RESPONDED = frozenset({S.DITANGGAPI, S.SELESAI})
 ANY = frozenset(Status)
 
 RULES: dict[type[Message], Rule] = {
     c.VerifyReport: Rule(ADMIN, WAITING, _verify),
-    c.RejectReport: Rule(ADMIN, WAITING, _reject),
-    c.ArchiveReport: Rule(ADMIN, WAITING, _archive),
+    c.RejectReport: Rule(ADMIN, QUEUED, _reject),
+    c.ArchiveReport: Rule(ADMIN, QUEUED, _archive),
     c.PostponeReport: Rule(ADMIN, WAITING, _postpone),
-    c.AssignAgency: Rule(ADMIN, WAITING, _route),
+    c.AssignAgency: Rule(ADMIN, QUEUED, _route),
     RouteReport: Rule(SERVICE, WAITING, _route),
+    SuggestRoutes: Rule(SERVICE, WAITING, _suggest),
+    LinkDuplicate: Rule(SERVICE, WAITING, _link),
     c.ForwardReport: Rule(ADMIN, AT_AGENCY, _forward),
     c.DeclineReport: Rule(OFFICER, frozenset({S.DITERUSKAN_KE_INSTANSI, S.DIPROSES}), _decline),
     c.AcknowledgeReport: Rule(
@@ -242,7 +276,7 @@ RULES: dict[type[Message], Rule] = {
     c.ProvideInformation: Rule(REPORTER, frozenset({S.MENUNGGU_TANGGAPAN_PELAPOR}), _answer),
     c.RespondToReport: Rule(OFFICER, WORKING, _respond),
     c.ResolveReport: Rule(OFFICER, WORKING, _resolve),
-    c.ReplyToReport: Rule(REPORTER, AT_AGENCY | {S.MENUNGGU_VERIFIKASI, S.DITANGGAPI}, _reply),
+    c.ReplyToReport: Rule(REPORTER, AT_AGENCY | QUEUED | {S.DITANGGAPI}, _reply),
     c.RateReport: Rule(REPORTER, RESPONDED, _rate),
     c.AppealReport: Rule(REPORTER, RESPONDED, _appeal),
     c.AcceptOutcome: Rule(REPORTER, frozenset({S.DITANGGAPI}), _accept),

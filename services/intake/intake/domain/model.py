@@ -21,6 +21,7 @@ class Status(StrEnum):
     DITOLAK = "DITOLAK"
     DIARSIPKAN = "DIARSIPKAN"
     BANDING = "BANDING"
+    DIGABUNGKAN = "DIGABUNGKAN"
 
 
 STATUS_LABELS: dict[Status, tuple[str, str]] = {
@@ -33,6 +34,7 @@ STATUS_LABELS: dict[Status, tuple[str, str]] = {
     Status.DITOLAK: ("Ditolak", "Rejected"),
     Status.DIARSIPKAN: ("Diarsipkan", "Archived"),
     Status.BANDING: ("Banding", "Under appeal"),
+    Status.DIGABUNGKAN: ("Digabungkan", "Linked to an earlier report"),
 }
 
 AT_AGENCY = frozenset(
@@ -131,6 +133,7 @@ class ReportState:
     agency_name: str = ""
     declined_by: tuple[str, ...] = ()
     escalation_tier: int = 0
+    duplicate_of: str = ""
     rating: int = 0
     appealed: bool = False
     answered: tuple[Answered, ...] = ()

@@ -103,6 +103,23 @@ def _rated(ev: e.ReportRated, full: bool) -> Words:
     return _said(words, ev.comment, full)
 
 
+def _suggested(ev: e.RoutingSuggested, full: bool) -> Words | None:
+    if not full:
+        return None
+    words = (
+        "Menunggu verifikasi administrator nasional",
+        "Waiting for the national administrators to verify it",
+    )
+    return _said(words, ev.reason, full)
+
+
+def _linked(ev: e.DuplicateLinked, full: bool) -> Words:
+    return (
+        f"Digabungkan dengan laporan {ev.original_report_id} yang melaporkan hal yang sama",
+        f"Linked to report {ev.original_report_id}, which reports the same matter",
+    )
+
+
 Wording = Callable[[Any, bool], Words | None]
 WORDING: dict[type[Message], Wording] = {
     e.ReportSubmitted: lambda ev, full: ("Laporan diterima", "Report received"),
@@ -148,6 +165,8 @@ WORDING: dict[type[Message], Wording] = {
     e.ReporterDataErased: lambda ev, full: (
         ("Data pelapor dihapus", "The reporter's data was erased") if full else None
     ),
+    e.RoutingSuggested: _suggested,
+    e.DuplicateLinked: _linked,
 }
 
 
