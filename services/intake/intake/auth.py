@@ -1,7 +1,5 @@
-"""Bearer tokens for officers and administrators (JWT, HS256), and a CLI that issues them.
-
-Claims: ``sub`` (who), ``role`` (``officer`` or ``administrator``), ``agency``
-(an officer's agency code), ``iss``/``aud`` (``lapor``), ``iat`` and ``exp``.
+"""Intake's principals from bearer tokens (checked by lapor_common.tokens), and a CLI that
+issues tokens for development.
 
     python -m intake.auth --role officer --agency pemkab-3204 --subject budi --hours 8
 """
@@ -13,13 +11,11 @@ from datetime import UTC, datetime, timedelta
 import jwt
 
 from intake.domain.model import Principal, Role
+from lapor_common.tokens import ISSUER, Unauthenticated, verify
 
-ISSUER = "lapor"
+__all__ = ["Unauthenticated", "issue_token", "principal_from_token"]
+
 _ROLES = {"officer": Role.OFFICER, "administrator": Role.ADMINISTRATOR}
-
-
-class Unauthenticated(Exception):
-    """No valid credentials (401)."""
 
 
 def issue_token(key: str, role: str, subject: str, agency: str, hours: float) -> str:
@@ -42,28 +38,8 @@ def issue_token(key: str, role: str, subject: str, agency: str, hours: float) ->
 
 def principal_from_token(key: str | None, token: str) -> Principal:
     """The officer or administrator a bearer token proves, or Unauthenticated with the reason."""
-    if not key:
-        raise Unauthenticated("this deployment accepts no bearer tokens (no signing key)")
-    try:
-        claims = jwt.decode(
-            token,
-            key,
-            algorithms=["HS256"],
-            audience=ISSUER,
-            issuer=ISSUER,
-            options={"require": ["exp", "sub", "role"]},
-        )
-    except jwt.ExpiredSignatureError as exc:
-        raise Unauthenticated("the bearer token has expired") from exc
-    except jwt.InvalidTokenError as exc:
-        raise Unauthenticated(f"the bearer token is not valid: {exc}") from exc
-    role = _ROLES.get(str(claims["role"]))
-    if role is None:
-        raise Unauthenticated(f"unknown role {claims['role']!r}")
-    agency = str(claims.get("agency") or "")
-    if role is Role.OFFICER and not agency:
-        raise Unauthenticated("an officer's token must name the agency")
-    return Principal(role=role, agency_code=agency, subject=str(claims["sub"]))
+    claims = verify(key, token)
+    return Principal(role=_ROLES[claims.role], agency_code=claims.agency, subject=claims.subject)
 
 
 def main() -> None:
