@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 REPORT_EVENTS = "lapor.report-events"
 REPORT_COMMANDS = "lapor.report-commands"
 DEAD_LETTER = "lapor.dead-letter"
+DIRECTORY_EVENTS = "lapor.directory-events"
 
 _FOREVER = "-1"
 _ONE_WEEK_MS = str(7 * 24 * 3600 * 1000)
@@ -43,6 +44,8 @@ def platform_topics(settings: PlatformSettings) -> list[TopicSpec]:
         TopicSpec(REPORT_COMMANDS, partitions, {**durable, "retention.ms": _ONE_WEEK_MS}),
         # Poison messages with the reason they failed; kept until someone looks.
         TopicSpec(DEAD_LETTER, 3, {**durable, "retention.ms": _FOREVER}),
+        # Changes to the agency directory: one partition, so one order for every reader.
+        TopicSpec(DIRECTORY_EVENTS, 1, {**durable, "retention.ms": _FOREVER}),
     ]
 
 
@@ -58,7 +61,7 @@ async def ensure_topics(bootstrap_servers: str, specs: list[TopicSpec], replicat
         for spec in specs:
             if spec.name not in existing:
                 await _create(admin, spec, replication)
-        await asyncio.wait_for(_until_led(admin, specs), _READY_TIMEOUT_S)
+        await asyncio.wait_for(until_led(admin, specs), _READY_TIMEOUT_S)
     finally:
         await admin.close()
 
@@ -72,7 +75,8 @@ async def _create(admin: AIOKafkaAdminClient, spec: TopicSpec, replication: int)
         log.info("topic %s was created concurrently", spec.name)
 
 
-async def _until_led(admin: AIOKafkaAdminClient, specs: list[TopicSpec]) -> None:
+async def until_led(admin: AIOKafkaAdminClient, specs: list[TopicSpec]) -> None:
+    """Return once every partition of the topics has a leader (specs give the real counts)."""
     while True:
         described = await admin.describe_topics([spec.name for spec in specs])
         led = [p for topic in described for p in topic["partitions"] if p["leader"] >= 0]
