@@ -34,24 +34,43 @@ AGENCY = "pemkab-3204"
 class Client:
     """Sends each command until it is acknowledged, with the same idempotency key every time."""
 
-    def __init__(self, http: httpx.AsyncClient, officer_token: str) -> None:
+    def __init__(self, http: httpx.AsyncClient, signing_key: str) -> None:
         self._http = http
-        self._officer = {"Authorization": f"Bearer {officer_token}"}
+        self._key = signing_key
+        self._admin = {
+            "Authorization": f"Bearer {issue_token(signing_key, 'administrator', 'a', '', 1)}"
+        }
         self.retries = 0
 
-    async def routed(self, path: str) -> None:
-        """Wait until routing has sent the report to an agency (officers act only then)."""
+    def officer(self, agency: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {issue_token(self._key, 'officer', 'crash', agency, 1)}"}
+
+    async def _view(self, path: str) -> dict[str, Any]:
+        try:
+            return dict((await self._http.get(path, headers=self._admin, timeout=10)).json())
+        except (httpx.TransportError, ValueError):
+            return {}
+
+    async def at_agency(self, path: str, number: int) -> str:
+        """Wait until routing has settled the report; one it left to the administrators (unsure,
+        or linked as a duplicate of a like report) an administrator assigns. The agency's code."""
         while True:
-            try:
-                view = (await self._http.get(path, timeout=10)).json()
-            except (httpx.TransportError, ValueError):
-                view = {}
-            if view.get("status", {}).get("code") == "DITERUSKAN_KE_INSTANSI":
-                return
+            view = await self._view(path)
+            if view.get("agency"):
+                return str(view["agency"]["code"])
+            if view.get("routing_suggestions") or view.get("duplicate_of"):
+                assign = {
+                    "agency_code": AGENCY,
+                    "agency_name": "Pemerintah Kabupaten Bandung",
+                    "reason": "uji",
+                }
+                await self.send(f"{path}/assign", assign, f"crash-assign-{number}", self._admin)
             await asyncio.sleep(0.2)
 
-    async def send(self, path: str, body: dict[str, Any], key: str, officer: bool) -> Any:
-        headers = {"Idempotency-Key": key, **(self._officer if officer else {})}
+    async def send(
+        self, path: str, body: dict[str, Any], key: str, auth: dict[str, str] | None = None
+    ) -> Any:
+        headers = {"Idempotency-Key": key, **(auth or {})}
         while True:
             try:
                 answer = await self._http.post(path, json=body, headers=headers, timeout=10)
@@ -72,13 +91,13 @@ async def _one_report(client: Client, number: int) -> str:
         "body": f"Lampu penerangan jalan di gang {number} mati sejak dua minggu, rawan kejahatan.",
         "region_code": "32.04.05",
     }
-    created = await client.send("/api/v1/reports", report, f"crash-submit-{number}", False)
+    created = await client.send("/api/v1/reports", report, f"crash-submit-{number}")
     tracking_id = str(created["tracking_id"])
     base = f"/api/v1/reports/{tracking_id}"
-    await client.routed(base)
-    await client.send(f"{base}/acknowledge", {}, f"crash-ack-{number}", True)
+    officer = client.officer(await client.at_agency(base, number))
+    await client.send(f"{base}/acknowledge", {}, f"crash-ack-{number}", officer)
     respond = {"text": "Lampu sudah diganti.", "final": True}
-    await client.send(f"{base}/respond", respond, f"crash-respond-{number}", True)
+    await client.send(f"{base}/respond", respond, f"crash-respond-{number}", officer)
     return tracking_id
 
 
@@ -126,7 +145,7 @@ async def test_acknowledged_work_survives_kill_9_of_intake_and_the_projector(
     key = dict(line.split("=", 1) for line in secrets)["LAPOR_JWT_SIGNING_KEY"]
     limits = httpx.Limits(max_connections=CONCURRENCY)
     async with httpx.AsyncClient(base_url=platform.base_url, limits=limits) as http:
-        client = Client(http, issue_token(key, "officer", "crash", AGENCY, 1))
+        client = Client(http, key)
         gate = asyncio.Semaphore(CONCURRENCY)
 
         async def bounded(number: int) -> str:

@@ -7,13 +7,14 @@ from typing import Any
 
 import httpx
 import pytest
+from aiokafka.admin import AIOKafkaAdminClient
 from pymongo.asynchronous.database import AsyncDatabase
 
 from intake.auth import issue_token
 from lapor_common.mongo import mongo_client
 from lapor_common.topics import DEAD_LETTER, REPORT_COMMANDS, REPORT_EVENTS
 from tests.e2e.conftest import Platform
-from tests.eventually import eventually
+from tests.e2e.settling import at_agency
 from tests.infra import Infrastructure
 from tests.kafka_reading import all_records
 
@@ -50,6 +51,12 @@ def contact() -> dict[str, str]:
     }
 
 
+def _officer_token(infra: Infrastructure, agency: str) -> str:
+    return issue_token(
+        _secrets(infra.run_dir)["LAPOR_JWT_SIGNING_KEY"], "officer", "budi", agency, 1
+    )
+
+
 def _bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
@@ -66,7 +73,7 @@ async def _act(
 
 
 async def test_a_complaint_lives_from_submission_to_appeal_and_erasure(
-    platform: Platform, tokens: dict[str, str], contact: dict[str, str]
+    platform: Platform, infra: Infrastructure, tokens: dict[str, str], contact: dict[str, str]
 ) -> None:
     report = {
         "type": "pengaduan",
@@ -79,10 +86,9 @@ async def test_a_complaint_lives_from_submission_to_appeal_and_erasure(
         created = (await client.post("/api/v1/reports", json=report)).json()
         tracking_id, secret = created["tracking_id"], created["access_secret"]
         reporter = {"X-Access-Secret": secret}
-        officer = _bearer(tokens["officer"])
-        routed = await eventually(
-            lambda: _status(client, tracking_id), lambda s: s == "DITERUSKAN_KE_INSTANSI"
-        )
+        settled = await at_agency(client, tracking_id, _bearer(tokens["admin"]), AGENCY)
+        officer = _bearer(_officer_token(infra, settled["agency"]["code"]))
+        routed = settled["status"]["code"]
         before_work = datetime.now(UTC)
         steps: list[tuple[str, dict[str, Any], dict[str, str], str | None]] = [
             ("acknowledge", {}, officer, "DIPROSES"),
@@ -119,7 +125,8 @@ async def test_a_complaint_lives_from_submission_to_appeal_and_erasure(
         assert "sequence" in outcome, (action, outcome)
         if expected:
             assert outcome["status"] == expected, action
-    assert [o["sequence"] for o in outcomes] == list(range(3, 9))
+    first = settled["sequence"] + 1
+    assert [o["sequence"] for o in outcomes] == list(range(first, first + 6))
     assert officer_view["reporter"]["phone"] == contact["phone"]
     assert officer_view["audience"] == "officer"
     assert "reporter" not in public_view
@@ -130,7 +137,9 @@ async def test_a_complaint_lives_from_submission_to_appeal_and_erasure(
     assert after_erasure["reporter_erased"] is True
 
 
-async def test_refusals_are_precise(platform: Platform, tokens: dict[str, str]) -> None:
+async def test_refusals_are_precise(
+    platform: Platform, infra: Infrastructure, tokens: dict[str, str]
+) -> None:
     report = {
         "type": "aspirasi",
         "title": "Perbanyak taman kota",
@@ -141,9 +150,8 @@ async def test_refusals_are_precise(platform: Platform, tokens: dict[str, str]) 
     async with httpx.AsyncClient(base_url=platform.base_url) as client:
         created = (await client.post("/api/v1/reports", json=report)).json()
         tracking_id = created["tracking_id"]
-        await eventually(
-            lambda: _status(client, tracking_id), lambda s: s == "DITERUSKAN_KE_INSTANSI"
-        )
+        settled = await at_agency(client, tracking_id, _bearer(tokens["admin"]), AGENCY)
+        here = _officer_token(infra, settled["agency"]["code"])
         answers = {
             "expired": await _act(
                 client, tracking_id, "acknowledge", {}, **_bearer(tokens["expired"])
@@ -166,10 +174,10 @@ async def test_refusals_are_precise(platform: Platform, tokens: dict[str, str]) 
                 tracking_id,
                 "acknowledge",
                 {"expected_sequence": 1},
-                **_bearer(tokens["officer"]),
+                **_bearer(here),
             ),
             "unknown field": await _act(
-                client, tracking_id, "acknowledge", {"nota": "x"}, **_bearer(tokens["officer"])
+                client, tracking_id, "acknowledge", {"nota": "x"}, **_bearer(here)
             ),
             "unknown report": await _act(
                 client, "0000-0000-0000", "acknowledge", {}, **_bearer(tokens["officer"])
@@ -191,7 +199,7 @@ async def test_refusals_are_precise(platform: Platform, tokens: dict[str, str]) 
 
 
 async def test_no_identity_is_readable_in_the_topics_or_the_database(
-    platform: Platform, infra: Infrastructure, contact: dict[str, str]
+    platform: Platform, infra: Infrastructure, tokens: dict[str, str], contact: dict[str, str]
 ) -> None:
     """After a report with contact details, neither its phone number nor its e-mail address
     appears anywhere in the raw bytes of the platform's topics or databases."""
@@ -204,12 +212,10 @@ async def test_no_identity_is_readable_in_the_topics_or_the_database(
     }
     async with httpx.AsyncClient(base_url=platform.base_url) as client:
         created = (await client.post("/api/v1/reports", json=report)).json()
-        await eventually(
-            lambda: _status(client, created["tracking_id"]),
-            lambda s: s == "DITERUSKAN_KE_INSTANSI",
-        )
+        await at_agency(client, created["tracking_id"], _bearer(tokens["admin"]), AGENCY)
     needles = [contact["phone"].encode(), contact["email"].encode(), contact["phone"][3:].encode()]
     topic_bytes = await _all_topic_bytes(infra.kafka_bootstrap_servers)
+    topic_bytes += await _agency_topic_bytes(infra.kafka_bootstrap_servers)
     database_bytes = await _all_database_bytes(infra.mongo_uri)
     disk_bytes = _all_files_bytes(infra.run_dir / "kafka") + _all_files_bytes(
         infra.run_dir / "ferretdb"
@@ -223,6 +229,17 @@ async def test_no_identity_is_readable_in_the_topics_or_the_database(
 
 async def _all_topic_bytes(servers: str) -> bytes:
     records = await all_records(servers, [REPORT_EVENTS, REPORT_COMMANDS, DEAD_LETTER])
+    return b"".join((r.key or b"") + (r.value or b"") for r in records)
+
+
+async def _agency_topic_bytes(servers: str) -> bytes:
+    admin = AIOKafkaAdminClient(bootstrap_servers=servers)
+    await admin.start()
+    try:
+        topics = [t for t in await admin.list_topics() if t.startswith("lapor.agency.")]
+    finally:
+        await admin.close()
+    records = await all_records(servers, topics) if topics else []
     return b"".join((r.key or b"") + (r.value or b"") for r in records)
 
 
