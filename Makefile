@@ -11,7 +11,7 @@ export LAPOR_REGIONS_DIR ?= $(abspath ../shared/data/regions)
 PROTOS := $(shell find protos -name '*.proto')
 PY_SOURCES := libs/lapor_common services deploy tests bench
 
-.PHONY: help setup proto lint typecheck protolint k8s-validate check test unit run up down status logs replay-check clean images
+.PHONY: help setup proto lint typecheck protolint k8s-validate check test unit run up down status logs replay-check bench clean images
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -65,6 +65,11 @@ replay-check: setup ## Rebuild the read models from the log and compare them wit
 
 run: proto ## Start the whole platform and follow its logs; Ctrl-C stops everything
 	@$(PLATFORM) run
+
+bench: proto ## Benchmarks without infrastructure: routing decisions/s and the classifier's quality
+	PYTHONPATH=libs:services/routing $(PY) bench/routing_decisions.py \
+		--regions $(LAPOR_REGIONS_DIR) --texts tests/data/routing_eval.csv
+	PYTHONPATH=libs:services/routing $(PY) bench/routing_classifier.py
 
 clean: down ## Stop everything and delete local runtime state (.run/)
 	rm -rf .run

@@ -37,6 +37,10 @@ async def _report(client: httpx.AsyncClient, tracking_id: str) -> dict[str, Any]
     return dict(response.json())
 
 
+def _decided_by_routing(view: dict[str, Any]) -> bool:
+    return int(view.get("sequence", 0)) >= 2
+
+
 def _routed(view: dict[str, Any]) -> bool:
     status: dict[str, str] = view.get("status") or {}
     return status.get("code") == "DITERUSKAN_KE_INSTANSI"
@@ -178,8 +182,11 @@ async def test_poison_on_the_log_is_dead_lettered_by_every_consumer_and_reports_
     assert consumers == {b"intake-state", b"routing", b"analytics-report-facts"}
     async with httpx.AsyncClient(base_url=platform.base_url) as client:
         created = await client.post("/api/v1/reports", json=REPORT)
-        view = await eventually(lambda: _report(client, created.json()["tracking_id"]), _routed)
-    assert _routed(view)
+        view = await eventually(
+            lambda: _report(client, created.json()["tracking_id"]), _decided_by_routing
+        )
+    # The same text as an earlier test's report: routing links it as a duplicate.
+    assert view["status"]["code"] in ("DITERUSKAN_KE_INSTANSI", "DIGABUNGKAN")
 
 
 async def _json(client: httpx.AsyncClient, path: str) -> dict[str, Any]:

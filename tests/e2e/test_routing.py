@@ -5,6 +5,7 @@ queue and duplicates."""
 import uuid
 from typing import Any
 
+import grpc
 import httpx
 import pytest
 from aiokafka import AIOKafkaConsumer
@@ -12,21 +13,25 @@ from aiokafka import AIOKafkaConsumer
 from intake.auth import issue_token
 from lapor.events.v1.envelope_pb2 import EventEnvelope
 from lapor.report.v1.events_pb2 import ReportSubmitted
+from lapor.routing.v1 import routing_service_pb2 as pb
+from lapor.routing.v1 import routing_service_pb2_grpc as pb_grpc
 from tests.e2e.conftest import Platform
 from tests.e2e.test_lifecycle import _secrets
 from tests.eventually import eventually
 from tests.infra import Infrastructure
 
 DISDUKCAPIL = "pemkot-3273.disdukcapil"
+KTP_TITLE = "E-KTP saya belum jadi sudah 5 bulan di Disdukcapil Kota Bandung"
+KTP_BODY = (
+    "Yth Bapak/Ibu, saya sudah melakukan perekaman e-KTP di kantor Disdukcapil Kota Bandung "
+    "bulan Juni lalu tetapi sampai sekarang KTP elektronik saya belum dicetak. Setiap kali "
+    "saya datang petugas bilang blanko KTP habis dan disuruh kembali bulan depan. Saya butuh "
+    "KTP untuk melamar kerja dan membuka rekening bank. Mohon ditindaklanjuti."
+)
 KTP = {
     "type": "pengaduan",
-    "title": "E-KTP saya belum jadi sudah 5 bulan di Disdukcapil Kota Bandung",
-    "body": (
-        "Yth Bapak/Ibu, saya sudah melakukan perekaman e-KTP di kantor Disdukcapil Kota Bandung "
-        "bulan Juni lalu tetapi sampai sekarang KTP elektronik saya belum dicetak. Setiap kali "
-        "saya datang petugas bilang blanko KTP habis dan disuruh kembali bulan depan. Saya butuh "
-        "KTP untuk melamar kerja dan membuka rekening bank. Mohon ditindaklanjuti."
-    ),
+    "title": KTP_TITLE,
+    "body": KTP_BODY,
     "region_code": "32.73",
     "anonymous": True,
 }
@@ -175,3 +180,34 @@ async def test_the_same_matter_reported_again_follows_the_original(
         )
     assert linked["duplicate_of"]["tracking_id"] == first["tracking_id"]
     assert linked["duplicate_of"]["status"]["code"]
+
+
+async def test_the_grpc_service_suggests_and_climbs_the_escalation_chain(
+    platform: Platform,
+) -> None:
+    address = f"127.0.0.1:{platform.grpc_ports['routing']}"
+    async with grpc.aio.insecure_channel(address) as channel:
+        routing = pb_grpc.RoutingServiceStub(channel)
+        suggested = await routing.Suggest(
+            pb.SuggestRequest(title=KTP_TITLE, body=KTP_BODY, region_code="32.73")
+        )
+        school = await routing.GetAgency(
+            pb.GetAgencyRequest(code="pemkab-3204.disdik", category_code="pendidikan.sekolah")
+        )
+        with pytest.raises(grpc.aio.AioRpcError) as empty:
+            await routing.Suggest(pb.SuggestRequest(title="", body=KTP_BODY))
+        with pytest.raises(grpc.aio.AioRpcError) as unknown:
+            await routing.GetAgency(pb.GetAgencyRequest(code="pemkab-9999"))
+    assert suggested.suggestions[0].agency_code == DISDUKCAPIL
+    assert suggested.region_code == "32.73"
+    assert [a.code for a in school.escalation_chain] == [
+        "pemkab-3204.disdik",
+        "pemkab-3204",
+        "pemprov-32",
+        "kemendikdasmen",
+        "pengelola-nasional",
+        "ombudsman",
+    ]
+    assert empty.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert "title" in (empty.value.details() or "")
+    assert unknown.value.code() == grpc.StatusCode.NOT_FOUND

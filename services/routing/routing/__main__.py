@@ -21,6 +21,7 @@ from routing.duplicates import DuplicatePolicy
 from routing.gazetteer import Gazetteer
 from routing.handlers import NAME, Knowledge, RoutingHandler, Tuning
 from routing.registry import Registry
+from routing.rpc import registration
 from routing.rules import load_rules
 from routing.settings import RoutingSettings
 from routing.taxonomy import load_taxonomy
@@ -86,6 +87,7 @@ def bootstrap(platform: PlatformSettings, settings: RoutingSettings) -> ServiceR
         endpoints=settings,
         http=routing_http(routing_api(knowledge, log, taxonomy, key)),
         readiness=clients.readiness,
+        grpc_services=[registration(knowledge)],
         loops=[log.run],
         on_start=[
             clients.start,

@@ -1,16 +1,18 @@
 """Which taxonomy category a report is about: a multinomial naive Bayes over the features of
-routing.text, in pure Python.
+routing.text, in pure Python, deterministic.
 
-A report's features are the unigrams and bigrams of its stemmed content words, the title's
-weighted more than the body's, each counted once per field so a long rambling body does not
-drown its title. An unknown word of five letters or more is first corrected to the most
-frequent training word one edit away (symmetric-delete lookup), so typos still count.
+Features (unigrams and bigrams of stemmed content words) count once per field, the title's
+TITLE_WEIGHT times a body's, so a long rambling body does not drown its title. At prediction a
+feature also weighs its inverse category frequency ("warga" counts less than "odgj"), and the
+log-likelihood is divided by the square root of the report's total feature weight, so a long
+report is not more certain just by being long. An unknown word is first corrected to a known
+one an edit away (text.Speller), so "puskesmaa" still counts as "puskesmas".
 
-Confidences are the posterior softened by a temperature. ``train`` chooses it by stratified
-k-fold cross-validation on its own examples: every example is scored by a model trained
-without its fold, and the temperature is the one that minimises the negative log-likelihood
-of the true categories over those held-out scores (a golden-section search on 1/T, where the
-likelihood is convex). ``learn`` keeps the temperature of the seed model.
+Confidences are a softmax of the scores at a temperature that ``train`` chooses by stratified
+k-fold cross-validation on its own examples: each example (the i-th of its category is in fold
+i mod FOLDS) is scored by the model trained without its fold, and the temperature minimises
+the negative log-likelihood of the true categories over all these held-out scores (a
+golden-section search on log 1/T). ``learn`` keeps the seed model's temperature.
 """
 
 import csv
@@ -19,21 +21,20 @@ import math
 import tomllib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from routing import text
 
 TITLE_WEIGHT = 2.0
 LESSON_WEIGHT = 3.0
-SMOOTHING = 0.1
+SMOOTHING = 2.0
 FOLDS = 5
 EVIDENCE = 3
-CORRECTABLE = 6
-IDF_POWER = 0.0
-LENGTH_POWER = 0.0
+_SETTINGS = f"title={TITLE_WEIGHT} alpha={SMOOTHING} folds={FOLDS}"
 
 Weights = dict[str, float]
+Document = tuple[int, Weights]
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,8 @@ class Example:
 
 @dataclass(frozen=True)
 class Prediction:
+    """A category the report may be about, how sure, and which of its words said so."""
+
     category_code: str
     confidence: float
     evidence: tuple[str, ...]
@@ -59,15 +62,15 @@ class _Counts:
     features: Mapping[str, Mapping[int, float]]
     totals: tuple[float, ...]
     documents: tuple[float, ...]
-    words: Mapping[str, int]
 
 
 @dataclass(frozen=True)
 class _Tables:
-    """The counts turned into what scoring needs: for a feature seen in category c,
-    log(1 + n_fc / alpha); per category, the log prior and the log normaliser."""
+    """log P(f|c) = log(alpha + n_fc) - log(alpha V + N_c) kept as bonus log(1 + n_fc / alpha)
+    where f was seen in c (log alpha cancels), its average over categories, and idf."""
 
     bonus: Mapping[str, tuple[tuple[int, float], ...]]
+    average: Mapping[str, float]
     idf: Mapping[str, float]
     log_prior: tuple[float, ...]
     log_norm: tuple[float, ...]
@@ -75,85 +78,52 @@ class _Tables:
 
 @dataclass(frozen=True)
 class Classifier:
+    """A trained model: immutable, so a learned model is a new one with a new version."""
+
     version: str
-    categories: tuple[str, ...]
+    categories: tuple[str, ...] = field(repr=False)
     temperature: float
-    lessons: tuple[Example, ...]
-    counts: _Counts
-    tables: _Tables
-    spelling: Mapping[str, str]
+    lessons: tuple[Example, ...] = field(repr=False)
+    counts: _Counts = field(repr=False)
+    tables: _Tables = field(repr=False)
+    speller: text.Speller = field(repr=False)
 
     @classmethod
     def train(cls, examples: Sequence[Example], categories: Sequence[str]) -> "Classifier":
         codes = tuple(categories)
         documents, words = _documents(examples, codes)
-        counts = _count(documents, len(codes), 1.0, words)
-        return cls(
-            version=f"nb-{_digest(codes, examples)}",
-            categories=codes,
-            temperature=_fit_temperature(documents, counts),
-            lessons=(),
-            counts=counts,
-            tables=_tables(counts),
-            spelling=_spelling_index(counts.words),
-        )
+        counts = _count(documents, len(codes), 1.0)
+        temperature = _fit_temperature(documents, counts)
+        version = f"nb-{_digest((*codes, _SETTINGS, text.lexicon().version), examples)}"
+        return cls(version, codes, temperature, (), counts, _tables(counts), text.Speller.of(words))
 
     def predict(self, title: str, body: str, limit: int = 5) -> list[Prediction]:
         """The most likely categories, best first, with calibrated confidences."""
-        heading, story = self._corrected(text.words(title)), self._corrected(text.words(body))
-        weights = _field_weights(_features(heading), _features(story))
+        heading, story = self._terms(title), self._terms(body)
+        weights = _field_weights(text.features(heading), text.features(story))
         probabilities = _softmax(_scores(self.tables, weights), self.temperature)
-        best = sorted(range(len(self.categories)), key=lambda c: (-probabilities[c], c))
-        readable = _readable(heading + story)
-        return [
-            Prediction(self.categories[c], probabilities[c], self._evidence(c, weights, readable))
-            for c in best[:limit]
-        ]
+        best = sorted(range(len(self.categories)), key=lambda c: (-probabilities[c], c))[:limit]
+        evidence = _evidence(self.tables, weights, text.readable(heading + story))
+        return [Prediction(self.categories[c], probabilities[c], evidence.get(c, ())) for c in best]
 
     def learn(self, lessons: Sequence[Example]) -> "Classifier":
-        """A new model that also learned these corrections; this one is left unchanged."""
+        """A new model that also learned these corrections, each weighing LESSON_WEIGHT seed
+        examples; this one is left unchanged."""
         added, words = _documents(lessons, self.categories)
-        counts = _count(
-            added, len(self.categories), LESSON_WEIGHT, Counter(self.counts.words) + words
-        )
-        counts = _add(self.counts, counts)
+        counts = _merge(self.counts, _count(added, len(self.categories), LESSON_WEIGHT), 1.0)
         learned = (*self.lessons, *lessons)
-        base = self.version.split("+")[0]
-        return Classifier(
-            version=f"{base}+{len(learned)}.{_digest((), learned)}",
-            categories=self.categories,
-            temperature=self.temperature,
-            lessons=learned,
-            counts=counts,
-            tables=_tables(counts),
-            spelling=_spelling_index(counts.words),
-        )
+        version = f"{self.version.split('+')[0]}+{len(learned)}.{_digest((), learned)}"
+        speller = text.Speller.of(Counter(self.speller.frequencies) + words)
+        codes, tables = self.categories, _tables(counts)
+        return Classifier(version, codes, self.temperature, learned, counts, tables, speller)
 
-    def _corrected(self, found: list[str]) -> list[tuple[str, str]]:
+    def _terms(self, field_text: str) -> list[tuple[str, str]]:
         """(stem, word) of each content word, a misspelt word replaced by its likely spelling."""
-        return text.terms([self._spell(word) for word in found])
-
-    def _spell(self, word: str) -> str:
-        if word in self.counts.words or len(word) < CORRECTABLE or not text.is_content(word):
-            return word
-        known = [self.spelling[v] for v in _deletes(word) if v in self.spelling]
-        return max(known, key=lambda w: (self.counts.words[w], w), default=word)
-
-    def _evidence(
-        self, category: int, weights: Weights, readable: Mapping[str, str]
-    ) -> tuple[str, ...]:
-        """The features that weighed most for a category compared with the others."""
-        size = len(self.categories)
-        lift = {}
-        for feature, weight in weights.items():
-            bonuses = dict(self.tables.bonus.get(feature, ()))
-            mine = bonuses.get(category, 0.0)
-            lift[feature] = weight * (mine - sum(bonuses.values()) / size)
-        ranked = sorted((f for f in lift if lift[f] > 0), key=lambda f: (-lift[f], f))
-        return tuple(readable.get(feature, feature) for feature in ranked[:EVIDENCE])
+        return text.terms([self.speller.correct(word) for word in text.words(field_text)])
 
 
 def load_training(path: Path) -> list[Example]:
+    """The examples of a CSV file with columns category, title, body."""
     with path.open(encoding="utf-8", newline="") as source:
         return [
             Example(row["category"], row["title"], row["body"]) for row in csv.DictReader(source)
@@ -164,92 +134,69 @@ def load_categories(path: Path) -> list[str]:
     """The category codes of taxonomy.toml, "<group>.<category>", in file order."""
     with path.open("rb") as source:
         groups = tomllib.load(source)["group"]
-    return [
-        f"{group['code']}.{category['code']}"
-        for group in groups
-        for category in group["categories"]
-    ]
+    return [f"{g['code']}.{c['code']}" for g in groups for c in g["categories"]]
 
 
 def _documents(
     examples: Sequence[Example], categories: Sequence[str]
-) -> tuple[list[tuple[int, Weights]], Counter[str]]:
+) -> tuple[list[Document], Counter[str]]:
     """Each example as (category index, feature weights), and how often each content word occurs."""
     index = {code: position for position, code in enumerate(categories)}
     documents, words = [], Counter[str]()
     for example in examples:
         heading, story = text.words(example.title), text.words(example.body)
         words.update(word for word in heading + story if text.is_content(word))
-        weights = _field_weights(_features(text.terms(heading)), _features(text.terms(story)))
-        documents.append((index[example.category_code], weights))
+        title, body = text.features(text.terms(heading)), text.features(text.terms(story))
+        documents.append((index[example.category_code], _field_weights(title, body)))
     return documents, words
-
-
-def _features(terms: Sequence[tuple[str, str]]) -> list[str]:
-    return text.features([stem for stem, _ in terms])
 
 
 def _field_weights(title: Iterable[str], body: Iterable[str]) -> Weights:
     weights: Weights = dict.fromkeys(body, 1.0)
-    for feature in set(title):
+    for feature in dict.fromkeys(title):
         weights[feature] = weights.get(feature, 0.0) + TITLE_WEIGHT
     return weights
 
 
-def _count(
-    documents: Iterable[tuple[int, Weights]], size: int, scale: float, words: Mapping[str, int]
-) -> _Counts:
+def _count(documents: Iterable[Document], size: int, scale: float) -> _Counts:
     features: defaultdict[str, defaultdict[int, float]] = defaultdict(lambda: defaultdict(float))
-    totals, docs = [0.0] * size, [0.0] * size
+    totals, counted = [0.0] * size, [0.0] * size
     for category, weights in documents:
-        docs[category] += 1.0
+        counted[category] += 1.0
         for feature, weight in weights.items():
             features[feature][category] += weight * scale
             totals[category] += weight * scale
-    return _Counts(
-        {f: dict(c) for f, c in features.items()}, tuple(totals), tuple(docs), dict(words)
-    )
+    return _Counts({f: dict(c) for f, c in features.items()}, tuple(totals), tuple(counted))
 
 
-def _add(first: _Counts, second: _Counts) -> _Counts:
+def _merge(first: _Counts, second: _Counts, sign: float) -> _Counts:
+    """first + second (sign 1) or first - second (sign -1)."""
     features = {feature: dict(by_category) for feature, by_category in first.features.items()}
     for feature, by_category in second.features.items():
         merged = features.setdefault(feature, {})
         for category, count in by_category.items():
-            merged[category] = merged.get(category, 0.0) + count
-    totals = tuple(a + b for a, b in zip(first.totals, second.totals, strict=True))
-    documents = tuple(a + b for a, b in zip(first.documents, second.documents, strict=True))
-    return _Counts(features, totals, documents, second.words)
-
-
-def _subtract(whole: _Counts, part: _Counts) -> _Counts:
-    features = {}
-    for feature, by_category in whole.features.items():
-        held = part.features.get(feature, {})
-        left = {
-            c: n - held.get(c, 0.0) for c, n in by_category.items() if n - held.get(c, 0.0) > 1e-9
-        }
-        if left:
-            features[feature] = left
-    totals = tuple(a - b for a, b in zip(whole.totals, part.totals, strict=True))
-    documents = tuple(a - b for a, b in zip(whole.documents, part.documents, strict=True))
-    return _Counts(features, totals, documents, whole.words)
+            merged[category] = merged.get(category, 0.0) + sign * count
+            if merged[category] < 1e-9:
+                del merged[category]
+        if not merged:
+            del features[feature]
+    totals = tuple(a + sign * b for a, b in zip(first.totals, second.totals, strict=True))
+    counted = tuple(a + sign * b for a, b in zip(first.documents, second.documents, strict=True))
+    return _Counts(features, totals, counted)
 
 
 def _tables(counts: _Counts) -> _Tables:
-    vocabulary = len(counts.features)
-    all_documents = sum(counts.documents)
-    size = len(counts.totals)
+    size, documents = len(counts.totals), sum(counts.documents)
+    vocabulary = max(len(counts.features), 1)
     bonus = {
         feature: tuple((c, math.log1p(n / SMOOTHING)) for c, n in sorted(by_category.items()))
         for feature, by_category in counts.features.items()
     }
     return _Tables(
         bonus=bonus,
-        idf={
-            f: math.log((size + 1) / (len(c) + 1)) ** IDF_POWER for f, c in counts.features.items()
-        },
-        log_prior=tuple(math.log((d + 1.0) / (all_documents + size)) for d in counts.documents),
+        average={f: sum(b for _, b in bonuses) / size for f, bonuses in bonus.items()},
+        idf={f: math.log((size + 1) / (len(c) + 1)) for f, c in counts.features.items()},
+        log_prior=tuple(math.log((d + 1.0) / (documents + size)) for d in counts.documents),
         log_norm=tuple(
             math.log(t + SMOOTHING * vocabulary) - math.log(SMOOTHING) for t in counts.totals
         ),
@@ -257,18 +204,36 @@ def _tables(counts: _Counts) -> _Tables:
 
 
 def _scores(tables: _Tables, weights: Weights) -> list[float]:
-    """Log joint probability per category, up to a constant, of the known features."""
-    scores = list(tables.log_prior)
-    known = 0.0
+    """Per category, log prior plus the idf-weighted log-likelihood of the known features,
+    divided by the square root of their total weight."""
+    scores, known = [0.0] * len(tables.log_prior), 0.0
     for feature, weight in weights.items():
-        weight *= tables.idf.get(feature, 0.0)
+        weighed = weight * tables.idf.get(feature, 0.0)
         for category, bonus in tables.bonus.get(feature, ()):
-            scores[category] += weight * bonus
-        known += weight
-    scale = max(known, 1.0) ** LENGTH_POWER
+            scores[category] += weighed * bonus
+        known += weighed
+    scale = math.sqrt(max(known, 1.0))
     return [
-        (score - known * norm) / scale for score, norm in zip(scores, tables.log_norm, strict=True)
+        prior + (score - known * norm) / scale
+        for prior, score, norm in zip(tables.log_prior, scores, tables.log_norm, strict=True)
     ]
+
+
+def _evidence(
+    tables: _Tables, weights: Weights, readable: Mapping[str, str]
+) -> dict[int, tuple[str, ...]]:
+    """Per category, the features that lifted it most above the average category."""
+    lifts: defaultdict[int, list[tuple[float, str]]] = defaultdict(list)
+    for feature, weight in weights.items():
+        if feature in tables.bonus:
+            weighed, average = weight * tables.idf[feature], tables.average[feature]
+            for category, bonus in tables.bonus[feature]:
+                if bonus > average:
+                    lifts[category].append((weighed * (average - bonus), feature))
+    return {
+        category: tuple(readable.get(feature, feature) for _, feature in sorted(found)[:EVIDENCE])
+        for category, found in lifts.items()
+    }
 
 
 def _softmax(scores: Sequence[float], temperature: float) -> list[float]:
@@ -278,7 +243,7 @@ def _softmax(scores: Sequence[float], temperature: float) -> list[float]:
     return [value / total for value in exps]
 
 
-def _fit_temperature(documents: Sequence[tuple[int, Weights]], counts: _Counts) -> float:
+def _fit_temperature(documents: Sequence[Document], counts: _Counts) -> float:
     """The temperature minimising held-out negative log-likelihood under stratified k-fold CV."""
     held_out = []
     for tables, fold in _folds(documents, counts):
@@ -298,8 +263,9 @@ def _fit_temperature(documents: Sequence[tuple[int, Weights]], counts: _Counts) 
 
 
 def _folds(
-    documents: Sequence[tuple[int, Weights]], counts: _Counts
-) -> Iterable[tuple[_Tables, list[tuple[int, Weights]]]]:
+    documents: Sequence[Document], counts: _Counts
+) -> Iterable[tuple[_Tables, list[Document]]]:
+    """Per fold, the tables of a model trained without it, and its documents."""
     seen: Counter[int] = Counter()
     fold_of = []
     for category, _ in documents:
@@ -307,8 +273,7 @@ def _folds(
         seen[category] += 1
     for fold in range(FOLDS):
         held = [document for document, f in zip(documents, fold_of, strict=True) if f == fold]
-        part = _count(held, len(counts.totals), 1.0, {})
-        yield _tables(_subtract(counts, part)), held
+        yield _tables(_merge(counts, _count(held, len(counts.totals), 1.0), -1.0)), held
 
 
 def _golden_minimum(function: Callable[[float], float], low: float, high: float) -> float:
@@ -326,32 +291,6 @@ def _golden_minimum(function: Callable[[float], float], low: float, high: float)
             right = low + ratio * (high - low)
             at_right = function(right)
     return (low + high) / 2.0
-
-
-def _deletes(word: str) -> set[str]:
-    return {word, *(word[:i] + word[i + 1 :] for i in range(len(word)))}
-
-
-def _spelling_index(words: Mapping[str, int]) -> dict[str, str]:
-    """Each word, and each word with one letter deleted, mapped to its most frequent source."""
-    index: dict[str, str] = {}
-    for word in sorted(words, key=lambda w: (-words[w], w)):
-        if len(word) >= CORRECTABLE - 1 and word.isalpha():
-            for variant in _deletes(word):
-                index.setdefault(variant, word)
-    return index
-
-
-def _readable(found: Sequence[tuple[str, str]]) -> dict[str, str]:
-    """A feature in the words the reporter used: the first word that gave each stem."""
-    words: dict[str, str] = {}
-    for stem, word in found:
-        words.setdefault(stem, word)
-    pairs = {
-        f"{a} {b}": f"{words[a]} {words[b]}"
-        for (a, _), (b, _) in zip(found, found[1:], strict=False)
-    }
-    return {**words, **pairs}
 
 
 def _digest(categories: Sequence[str], examples: Iterable[Example]) -> str:

@@ -162,23 +162,30 @@ def _reason(prediction: Prediction, located: Located | None, why: str, national:
     return "; ".join(parts)
 
 
-def _hint(hint: Hint) -> VerificationHint:
-    return VerificationHint(reason=hint.reason, explanation=hint.explanation)  # type: ignore[arg-type]
+def as_messages(assessment: Assessment) -> tuple[list[RouteSuggestion], list[VerificationHint]]:
+    """The assessment's suggestions and hints as the contracts carry them."""
+    suggestions = [
+        RouteSuggestion(
+            agency_code=s.agency_code,
+            agency_name=s.agency_name,
+            category_code=s.category_code,
+            confidence=s.confidence,
+            reason=s.reason,
+        )
+        for s in assessment.suggestions
+    ]
+    hints = [
+        VerificationHint(reason=h.reason, explanation=h.explanation)  # type: ignore[arg-type]
+        for h in assessment.hints
+    ]
+    return suggestions, hints
 
 
 def _suggest(assessment: Assessment, reason: str) -> SuggestRoutes:
+    suggestions, hints = as_messages(assessment)
     return SuggestRoutes(
-        suggestions=[
-            RouteSuggestion(
-                agency_code=s.agency_code,
-                agency_name=s.agency_name,
-                category_code=s.category_code,
-                confidence=s.confidence,
-                reason=s.reason,
-            )
-            for s in assessment.suggestions
-        ],
-        hints=[_hint(h) for h in assessment.hints],
+        suggestions=suggestions,
+        hints=hints,
         rule_version=assessment.rule_version,
         model_version=assessment.model_version,
         reason=reason,

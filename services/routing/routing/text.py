@@ -4,19 +4,23 @@ Citizens write in lower case or capitals, with slang, abbreviations, regional
 words, typos and letter boilerplate. ``words`` normalises a text into standard
 Indonesian tokens; ``terms`` drops the words that carry no topic and stems the
 rest with a light, conservative affix stripper; ``features`` are the unigrams
-and bigrams of those stems. The word lists are data, in ``data/lexicon.toml``.
+and bigrams of those stems; a ``Speller`` corrects typos against a vocabulary.
+The word lists are data, in ``data/lexicon.toml``.
 """
 
+import hashlib
 import re
 import tomllib
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
+from itertools import pairwise
 from pathlib import Path
 
 LEXICON = Path(__file__).parent / "data" / "lexicon.toml"
 MIN_ROOT = 4
+CORRECTABLE = 6
 
 _URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\S+")
 _REPEATS = re.compile(r"([a-z])\1{2,}")
@@ -36,6 +40,8 @@ _PREFIX_RULES = (
     (re.compile(r"^per"), ""),
     (re.compile(r"^pe(?=[bcdghjkst])"), ""),
     (re.compile(r"^(?:di|ter|ber)"), ""),
+    (re.compile(r"^nge(?=[bcdfgjklmnprstvwyz])"), ""),
+    (re.compile(r"^ng(?=[aiueo])"), ""),
 )
 
 
@@ -43,6 +49,7 @@ _PREFIX_RULES = (
 class Lexicon:
     """What the normaliser knows: spellings to replace, words to ignore, stemmer exceptions."""
 
+    version: str
     expansions: Mapping[str, tuple[str, ...]]
     phrases: Mapping[tuple[str, ...], tuple[str, ...]]
     stop_words: frozenset[str]
@@ -52,10 +59,12 @@ class Lexicon:
 
 
 def read_lexicon(path: Path = LEXICON) -> Lexicon:
-    with path.open("rb") as source:
-        data = tomllib.load(source)
+    """The lexicon of a TOML file; its version names the content too, so any edit shows."""
+    raw = path.read_bytes()
+    data, digest = tomllib.loads(raw.decode("utf-8")), hashlib.sha256(raw).hexdigest()[:8]
     stemmer = data["stemmer"]
     return Lexicon(
+        version=f"{data['version']}#{digest}",
         expansions={key: tuple(value.split()) for key, value in data["expansions"].items()},
         phrases={
             tuple(key.split()): tuple(value.split()) for key, value in data["phrases"].items()
@@ -104,16 +113,17 @@ def _join_phrase(found: list[str], phrases: Mapping[tuple[str, ...], tuple[str, 
             return
 
 
-def _token_words(token: str) -> Iterable[str]:
+@lru_cache(maxsize=1 << 16)
+def _token_words(token: str) -> tuple[str, ...]:
     expansions = lexicon().expansions
     if token in expansions:
         return expansions[token]
-    return [
+    return tuple(
         expanded
         for piece in _PIECES.findall(token)
         for part in _split_piece(piece)
         for expanded in expansions.get(part, (part,))
-    ]
+    )
 
 
 def _split_piece(piece: str) -> tuple[str, ...]:
@@ -139,18 +149,29 @@ def terms(found: Sequence[str]) -> list[tuple[str, str]]:
     return [(stem(word), word) for word in found if is_content(word)]
 
 
-def features(stems: Sequence[str]) -> list[str]:
-    """Unigrams and bigrams of stems."""
-    return [*stems, *(f"{first} {second}" for first, second in zip(stems, stems[1:], strict=False))]
+def features(found: Sequence[tuple[str, str]]) -> list[str]:
+    """Unigrams and bigrams of the stems of terms."""
+    stems = [stem for stem, _ in found]
+    return [*stems, *(f"{first} {second}" for first, second in pairwise(stems))]
 
 
+def readable(found: Sequence[tuple[str, str]]) -> dict[str, str]:
+    """Each feature of terms in the words the reporter used (the first word that gave a stem)."""
+    surface: dict[str, str] = {}
+    for stem, word in found:
+        surface.setdefault(stem, word.replace("_", " "))
+    pairs = {f"{a} {b}": f"{surface[a]} {surface[b]}" for (a, _), (b, _) in pairwise(found)}
+    return {**surface, **pairs}
+
+
+@lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
     """The root of a word by conservative affix stripping; the word itself when unsure."""
     lex = lexicon()
     if word in lex.stems or not word.isalpha():
         return lex.stems.get(word, word)
     word = _strip_particles(word, lex)
-    for suffix in ("kan", "an", "i", ""):
+    for suffix in ("kan", "an", "in", "i", ""):
         if word.endswith(suffix):
             root = _strip_prefixes(word[: len(word) - len(suffix)], suffix, lex)
             if root:
@@ -186,3 +207,32 @@ def _strip_prefix(word: str, lex: Lexicon) -> str | None:
         if pattern.match(word):
             return pattern.sub(replacement, word, count=1)
     return None
+
+
+@dataclass(frozen=True)
+class Speller:
+    """Corrects a word of CORRECTABLE letters or more that is not in a vocabulary to the most
+    frequent vocabulary word one edit away, by symmetric-delete lookup: each vocabulary word and
+    its one-letter deletions index the word, and a misspelling's own deletions are looked up."""
+
+    frequencies: Mapping[str, int]
+    index: Mapping[str, str]
+
+    @classmethod
+    def of(cls, frequencies: Mapping[str, int]) -> "Speller":
+        index: dict[str, str] = {}
+        for word in sorted(frequencies, key=lambda w: (-frequencies[w], w)):
+            if len(word) >= CORRECTABLE - 1 and word.isalpha():
+                for variant in _deletions(word):
+                    index.setdefault(variant, word)
+        return cls(dict(frequencies), index)
+
+    def correct(self, word: str) -> str:
+        if word in self.frequencies or len(word) < CORRECTABLE or not is_content(word):
+            return word
+        known = [self.index[variant] for variant in _deletions(word) if variant in self.index]
+        return max(known, key=lambda w: (self.frequencies[w], w), default=word)
+
+
+def _deletions(word: str) -> set[str]:
+    return {word, *(word[:i] + word[i + 1 :] for i in range(len(word)))}
