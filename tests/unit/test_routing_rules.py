@@ -1,6 +1,7 @@
 """The responsibility rules over the real directory, routing's decisions, duplicates and the
 directory's change log, as pure functions."""
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -10,9 +11,11 @@ from lapor.directory.v1.events_pb2 import AgencyConnected, AgencyMerged, AgencyR
 from lapor.events.v1.envelope_pb2 import Actor
 from lapor.report.v1.events_pb2 import DECIDED_BY_MODEL, REJECTION_REASON_INCOMPLETE
 from lapor.routing.v1.commands_pb2 import LinkDuplicate, RouteReport, SuggestRoutes
+from routing.classifier import Classifier, load_training
 from routing.directory import Directory, load_directory
-from routing.domain import Assessment, Case, Located, Suggestion, decide
+from routing.domain import Assessment, Case, Located, Router, Suggestion, decide
 from routing.duplicates import DuplicatePolicy, Match, OpenReport, distance_m, similarity
+from routing.gazetteer import Gazetteer
 from routing.registry import (
     ChangeRefused,
     Registry,
@@ -245,3 +248,70 @@ def test_the_directory_changes_fold_and_are_checked(directory: Directory) -> Non
         )
     with pytest.raises(UnknownAgency):
         check(registry, directory, "pemkab-9999", AgencyConnected())
+
+
+@pytest.fixture(scope="module")
+def router(directory: Directory, rules: Rules) -> Router:
+    taxonomy = load_taxonomy(DATA / "taxonomy.toml")
+    return Router(
+        directory=directory,
+        gazetteer=Gazetteer.load(REGIONS),
+        rules=rules,
+        classifier=Classifier.train(
+            load_training(DATA / "training.csv"), list(taxonomy.categories)
+        ),
+        registry=Registry(),
+    )
+
+
+def test_a_place_in_the_text_makes_a_province_code_precise(router: Router) -> None:
+    text = "Jalan rusak parah di kec. Soreang kab Bandung, mohon diperbaiki"
+    assert router.locate("32", text) == Located(
+        "32.04.37", 1.0, "kode wilayah 32, kec. Soreang, kab Bandung"
+    )
+    assert router.locate("32.73", text) == Located("32.73", 1.0, "kode wilayah 32.73")
+    assert router.locate("35", text) == Located("35", 1.0, "kode wilayah 35")
+    found = router.locate("", text)
+    assert found is not None
+    assert found.region_code == "32.04.37"
+    assert router.locate("", "saya mau tanya soal bpjs") is None
+
+
+def test_an_assessment_ranks_the_rules_agency_and_records_the_versions(router: Router) -> None:
+    assessment = router.assess(
+        "Blanko e-KTP habis terus di Disdukcapil",
+        "Sudah lima bulan sejak perekaman e-KTP, kartu belum dicetak karena blanko habis. "
+        "Mohon Disdukcapil segera mencetak KTP elektronik warga.",
+        "32.73",
+    )
+    best = assessment.best
+    assert best is not None
+    assert (best.agency_code, best.category_code) == (
+        "pemkot-3273.disdukcapil",
+        "kependudukan.ktp",
+    )
+    assert "kependudukan.ktp" in best.reason
+    assert (assessment.rule_version, assessment.model_version) == (
+        router.rules.version,
+        router.classifier.version,
+    )
+
+
+def test_the_reporters_own_category_weighs_in(router: Router) -> None:
+    text = ("Mohon bantuan", "Tolong diperiksa, sudah lama tidak ada kejelasan dari petugas.")
+    plain = router.categories(*text, "")
+    chosen = router.categories(*text, "energi.listrik")
+    rank = [p.category_code for p in chosen].index("energi.listrik")
+    assert rank < [p.category_code for p in plain].index("energi.listrik")
+    assert abs(sum(p.confidence for p in chosen) - 1.0) < 0.01
+
+
+def test_a_merged_agency_is_replaced_by_the_one_it_was_merged_into(router: Router) -> None:
+    merged = replace(
+        router,
+        registry=Registry(merged_into={"pemkot-3273.disdukcapil": "pemprov-32.disdukcapil"}),
+    )
+    body = "Sudah lima bulan sejak perekaman e-KTP di kota Bandung, kartu belum dicetak."
+    best = merged.assess("e-KTP belum jadi", body, "32.73").best
+    assert best is not None
+    assert best.agency_code == "pemprov-32.disdukcapil"

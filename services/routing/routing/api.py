@@ -152,6 +152,8 @@ def routing_api(
             raise HTTPException(409, str(exc)) from exc
         except ValueError as exc:
             raise HTTPException(422, str(exc)) from exc
+        except TimeoutError as exc:
+            raise HTTPException(503, "recorded, but not yet read back; retry the GET") from exc
         found = knowledge.router.directory.get(code)
         assert found is not None
         return _agency(found, knowledge)

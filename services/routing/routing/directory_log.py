@@ -25,6 +25,7 @@ from routing.registry import Registry, apply, check, decode_change, new_change
 
 log = logging.getLogger(__name__)
 PARTITION = TopicPartition(DIRECTORY_EVENTS, 0)
+READ_BACK_TIMEOUT_S = 30.0
 
 
 class DirectoryLog:
@@ -82,7 +83,8 @@ class DirectoryLog:
         self._knowledge.router = replace(router, registry=registry)
 
     async def change(self, agency_code: str, change: Message, actor: Actor) -> Registry:
-        """Check, carry out and record one change; the registry once it is folded in."""
+        """Check, carry out and record one change; the registry once ``run`` has folded it in
+        (TimeoutError if that takes longer than READ_BACK_TIMEOUT_S: the change is recorded)."""
         router = self._knowledge.router
         check(router.registry, router.directory, agency_code, change)
         if isinstance(change, AgencyConnected):
@@ -99,5 +101,6 @@ class DirectoryLog:
             DIRECTORY_EVENTS, event.SerializeToString(), key=agency_code.encode()
         )
         async with self._advanced:
-            await self._advanced.wait_for(lambda: self._position > sent.offset)
+            folded = self._advanced.wait_for(lambda: self._position > sent.offset)
+            await asyncio.wait_for(folded, READ_BACK_TIMEOUT_S)
         return self._knowledge.router.registry

@@ -87,9 +87,17 @@ class Router:
     registry: Registry
 
     def locate(self, region_code: str, text: str) -> Located | None:
-        if region_code and self.directory.province(region_code) is not None:
-            return Located(region_code, 1.0, f"kode wilayah {region_code}")
+        """The region code given, made more precise by a place the text names inside it (a
+        province's code and "kec. Soreang"); else the place the text names, if any."""
+        given = region_code if self.directory.province(region_code) else ""
         places = self.gazetteer.locate(text)
+        inside = [p for p in places if p.region_code.startswith(f"{given}.")] if given else []
+        if given and "." not in given and inside:
+            return Located(
+                inside[0].region_code, 1.0, f"kode wilayah {given}, {inside[0].evidence}"
+            )
+        if given:
+            return Located(given, 1.0, f"kode wilayah {given}")
         if not places:
             return None
         place = places[0]
