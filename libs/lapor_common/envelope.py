@@ -26,7 +26,7 @@ _EVENTS = (
     "ReportSubmitted ReportVerified ReportRejected ReportArchived ReportPostponed ReportRouted "
     "ReportForwarded ReportEscalated ReportAcknowledged InformationRequested InformationProvided "
     "ReportResponded ReportResolved ReporterReplied ReportRated ReportAppealed ReportClosed "
-    "ReporterDataErased RoutingSuggested DuplicateLinked"
+    "ReporterDataErased RoutingSuggested DuplicateLinked DeadlineApproaching DeadlineMissed"
 )
 EVENT_TYPES: dict[str, type[Message]] = {
     name: getattr(events_pb2, name) for name in _EVENTS.split()
@@ -37,6 +37,8 @@ COMMAND_TYPES: dict[str, type[Message]] = {
     "SuggestRoutes": SuggestRoutes,
     "LinkDuplicate": LinkDuplicate,
     "EscalateReport": commands_pb2.EscalateReport,
+    "NoteDeadlineApproaching": commands_pb2.NoteDeadlineApproaching,
+    "RecordDeadlineMissed": commands_pb2.RecordDeadlineMissed,
     "CloseReport": commands_pb2.CloseReport,
 }
 # The version new events are written at; older ones are upcast when read.

@@ -146,6 +146,18 @@ VALID: dict[type[Message], Message] = {
         to_agency_code=THIRD_AGENCY, to_agency_name="Pemprov Jawa Barat", tier=1, reason="lewat"
     ),
     c.EraseReporterData: c.EraseReporterData(reason="atas permintaan pelapor"),
+    c.NoteDeadlineApproaching: c.NoteDeadlineApproaching(
+        clock=e.CLOCK_KIND_FIRST_RESPONSE,
+        deadline=timestamp(AT + timedelta(days=7)),
+        agency_code=AGENCY,
+        policy_version="deadlines/1",
+    ),
+    c.RecordDeadlineMissed: c.RecordDeadlineMissed(
+        clock=e.CLOCK_KIND_FIRST_RESPONSE,
+        deadline=timestamp(AT + timedelta(days=7)),
+        agency_code=AGENCY,
+        policy_version="deadlines/1",
+    ),
 }
 
 

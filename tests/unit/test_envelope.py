@@ -77,11 +77,23 @@ SAMPLES: dict[str, Message] = {
         model_version="nb-1",
     ),
     "DuplicateLinked": e.DuplicateLinked(original_report_id="AAAA-BBBB-CCCC", similarity=0.8),
+    "DeadlineApproaching": e.DeadlineApproaching(
+        clock=e.CLOCK_KIND_VERIFY, deadline=timestamp(AT), policy_version="d/1"
+    ),
+    "DeadlineMissed": e.DeadlineMissed(
+        clock=e.CLOCK_KIND_COMPLETION, deadline=timestamp(AT), agency_code="a", policy_version="d/1"
+    ),
 }
 COMMANDS: dict[str, Message] = {
     "RouteReport": RouteReport(agency_code="pemkot-3273", confidence=0.75, rule_version="r/1"),
     "SuggestRoutes": SuggestRoutes(reason="ragu", model_version="nb-1"),
     "LinkDuplicate": LinkDuplicate(original_report_id="AAAA-BBBB-CCCC", similarity=0.9),
+    "NoteDeadlineApproaching": c.NoteDeadlineApproaching(
+        clock=e.CLOCK_KIND_VERIFY, deadline=timestamp(AT), policy_version="d/1"
+    ),
+    "RecordDeadlineMissed": c.RecordDeadlineMissed(
+        clock=e.CLOCK_KIND_COMPLETION, agency_code="a", escalate_to_agency_code="b", tier=1
+    ),
     "EscalateReport": c.EscalateReport(to_agency_code="pemprov-32", tier=1, reason="lewat"),
     "CloseReport": c.CloseReport(reason=e.CLOSURE_REASON_AUTO_CLOSED),
 }

@@ -150,6 +150,22 @@ EXPECTED: dict[type[Message], Expected] = {
     c.EraseReporterData: lambda s: [
         e.ReporterDataErased(key_id=SEALED.key_id, reason="atas permintaan pelapor")
     ],
+    c.NoteDeadlineApproaching: lambda s: [
+        e.DeadlineApproaching(
+            clock=e.CLOCK_KIND_FIRST_RESPONSE,
+            deadline=timestamp(AT + timedelta(days=7)),
+            agency_code=AGENCY,
+            policy_version="deadlines/1",
+        )
+    ],
+    c.RecordDeadlineMissed: lambda s: [
+        e.DeadlineMissed(
+            clock=e.CLOCK_KIND_FIRST_RESPONSE,
+            deadline=timestamp(AT + timedelta(days=7)),
+            agency_code=AGENCY,
+            policy_version="deadlines/1",
+        )
+    ],
 }
 
 # The status each command leaves the report in; None: unchanged.
@@ -176,6 +192,8 @@ AFTER: dict[type[Message], Status | None] = {
     c.CloseReport: S.SELESAI,
     c.EscalateReport: None,
     c.EraseReporterData: None,
+    c.NoteDeadlineApproaching: None,
+    c.RecordDeadlineMissed: None,
 }
 
 ALLOWED = [(t, s) for t, rule in RULES.items() for s in sorted(rule.statuses)]
@@ -214,6 +232,8 @@ def test_the_rules_match_the_documented_table() -> None:
         c.CloseReport: (Role.SERVICE, {S.DITANGGAPI}),
         c.EscalateReport: (Role.SERVICE, set(AT_AGENCY)),
         c.EraseReporterData: (Role.ADMINISTRATOR, set(Status)),
+        c.NoteDeadlineApproaching: (Role.SERVICE, set(Status) - CLOSED - {S.DIGABUNGKAN}),
+        c.RecordDeadlineMissed: (Role.SERVICE, set(Status) - CLOSED - {S.DIGABUNGKAN}),
     }
     actual = {t: (next(iter(rule.roles)), set(rule.statuses)) for t, rule in RULES.items()}
     assert actual == documented

@@ -20,6 +20,7 @@ from intake.domain.model import (
     Status,
 )
 from lapor.report.v1 import commands_pb2 as c
+from lapor.report.v1 import events_pb2 as e
 from lapor.routing.v1.commands_pb2 import RouteReport
 from tests.unit.reports import (
     ADMIN,
@@ -35,6 +36,7 @@ from tests.unit.reports import (
     VALID,
     Pure,
     report_at,
+    timestamp,
 )
 
 S = Status
@@ -315,3 +317,23 @@ def _accepts(command_type: type[Message], state: ReportState) -> bool:
             continue
         return True
     return False
+
+
+def test_a_missed_deadline_escalates_a_report_at_an_agency_in_the_same_step() -> None:
+    report = report_at(S.DIPROSES)
+    missed = c.RecordDeadlineMissed(
+        clock=e.CLOCK_KIND_COMPLETION,
+        deadline=timestamp(AT),
+        agency_code=AGENCY,
+        policy_version="deadlines/1",
+        escalate_to_agency_code=THIRD_AGENCY,
+        escalate_to_agency_name="Pemprov Jawa Barat",
+        tier=1,
+        reason="batas waktu penyelesaian terlewati",
+    )
+    events = report.act(missed, SERVICE)
+    assert [type(ev) for ev in events] == [e.DeadlineMissed, e.ReportEscalated]
+    assert (report.now().agency_code, report.now().escalation_tier) == (THIRD_AGENCY, 1)
+    waiting = report_at(S.MENUNGGU_VERIFIKASI)
+    with pytest.raises(Refused):
+        waiting.act(missed, SERVICE)

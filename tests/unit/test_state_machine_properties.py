@@ -105,6 +105,22 @@ CANDIDATES: list[Message] = [
     c.EscalateReport(to_agency_code=AGENCIES[2], tier=3),
     c.EraseReporterData(reason="minta"),
     c.EraseReporterData(),
+    c.NoteDeadlineApproaching(
+        clock=e.CLOCK_KIND_COMPLETION, deadline=timestamp(AT), policy_version="d/1"
+    ),
+    c.NoteDeadlineApproaching(clock=e.CLOCK_KIND_COMPLETION),
+    *(
+        c.RecordDeadlineMissed(
+            clock=e.CLOCK_KIND_FIRST_RESPONSE,
+            deadline=timestamp(AT),
+            agency_code=a,
+            policy_version="d/1",
+            escalate_to_agency_code=AGENCIES[2],
+            tier=3,
+            reason="lewat",
+        )
+        for a in AGENCIES
+    ),
 ]
 assert {type(command) for command in CANDIDATES} == set(RULES)
 RIGHTFUL = {

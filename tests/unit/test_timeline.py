@@ -82,11 +82,19 @@ def _said(marker: str) -> dict[type[Message], list[Message]]:
         e.DuplicateLinked: [
             e.DuplicateLinked(original_report_id="AAAA-BBBB-CCCC", reason=f"{marker} link")
         ],
+        e.DeadlineApproaching: [
+            e.DeadlineApproaching(clock=k, deadline=timestamp(AT), agency_code="pemkab-3204")
+            for k in e.ClockKind.values()
+        ],
+        e.DeadlineMissed: [
+            e.DeadlineMissed(clock=k, deadline=timestamp(AT), agency_code="pemkab-3204")
+            for k in e.ClockKind.values()
+        ],
     }
 
 
 # Events the public is not told of at all.
-UNSEEN_BY_PUBLIC = (e.ReporterDataErased, e.RoutingSuggested)
+UNSEEN_BY_PUBLIC = (e.ReporterDataErased, e.RoutingSuggested, e.DeadlineApproaching)
 MARK = "«SAID»"
 EVENTS = _said(MARK)
 ALL = [(payload, role) for payloads in EVENTS.values() for payload in payloads for role in Role]

@@ -304,6 +304,14 @@ CommandHandler = Callable[[Command], Awaitable[None]]
 def command_handlers(writer: ReportWriter) -> dict[str, CommandHandler]:
     """Every command intake accepts from the report-commands topic."""
     return dict.fromkeys(
-        ("RouteReport", "SuggestRoutes", "LinkDuplicate", "EscalateReport", "CloseReport"),
+        (
+            "RouteReport",
+            "SuggestRoutes",
+            "LinkDuplicate",
+            "EscalateReport",
+            "CloseReport",
+            "NoteDeadlineApproaching",
+            "RecordDeadlineMissed",
+        ),
         writer.take,
     )

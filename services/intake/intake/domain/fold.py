@@ -130,6 +130,8 @@ STEPS: dict[type[Message], Step] = {
     e.ReporterDataErased: lambda state, _: replace(state, reporter_erased=True),
     e.RoutingSuggested: lambda state, _: state,
     e.DuplicateLinked: _linked,
+    e.DeadlineApproaching: lambda state, _: state,
+    e.DeadlineMissed: lambda state, _: state,
 }
 
 

@@ -239,6 +239,50 @@ def _escalate(state: ReportState, cmd: Message, who: Principal, now: datetime) -
     ]
 
 
+def _deadline(cmd: c.NoteDeadlineApproaching | c.RecordDeadlineMissed) -> None:
+    if cmd.clock == e.CLOCK_KIND_UNSPECIFIED or cmd.clock not in e.ClockKind.values():
+        raise Invalid(["clock must be a clock kind"])
+    if not cmd.HasField("deadline") or not cmd.policy_version:
+        raise Invalid(["deadline and policy_version are required"])
+
+
+def _approaching(state: ReportState, cmd: Message, who: Principal, now: datetime) -> list[Message]:
+    assert isinstance(cmd, c.NoteDeadlineApproaching)
+    _deadline(cmd)
+    return [
+        e.DeadlineApproaching(
+            clock=cmd.clock,
+            deadline=cmd.deadline,
+            agency_code=cmd.agency_code,
+            policy_version=cmd.policy_version,
+        )
+    ]
+
+
+def _missed(state: ReportState, cmd: Message, who: Principal, now: datetime) -> list[Message]:
+    assert isinstance(cmd, c.RecordDeadlineMissed)
+    _deadline(cmd)
+    # Escalation sends it with the sequence its clock was computed at (expected_sequence), so a
+    # report that has moved on since refuses it as stale.
+    missed = e.DeadlineMissed(
+        clock=cmd.clock,
+        deadline=cmd.deadline,
+        agency_code=cmd.agency_code,
+        policy_version=cmd.policy_version,
+    )
+    if not cmd.escalate_to_agency_code:
+        return [missed]
+    if state.status not in AT_AGENCY:
+        raise Refused("only a report at an agency is escalated")
+    escalate = c.EscalateReport(
+        to_agency_code=cmd.escalate_to_agency_code,
+        to_agency_name=cmd.escalate_to_agency_name,
+        tier=cmd.tier,
+        reason=cmd.reason,
+    )
+    return [missed, *_escalate(state, escalate, who, now)]
+
+
 def _erase(state: ReportState, cmd: Message, who: Principal, now: datetime) -> list[Message]:
     assert isinstance(cmd, c.EraseReporterData)
     if state.reporter is None or state.reporter_erased:
@@ -257,6 +301,8 @@ QUEUED = WAITING | {S.DIGABUNGKAN}
 WORKING = frozenset({S.DITERUSKAN_KE_INSTANSI, S.DIPROSES, S.BANDING})
 RESPONDED = frozenset({S.DITANGGAPI, S.SELESAI})
 ANY = frozenset(Status)
+# Where a deadline can still run: not closed, not linked as a duplicate.
+OPEN = frozenset(Status) - {S.SELESAI, S.DITOLAK, S.DIARSIPKAN, S.DIGABUNGKAN}
 
 RULES: dict[type[Message], Rule] = {
     c.VerifyReport: Rule(ADMIN, WAITING, _verify),
@@ -283,6 +329,8 @@ RULES: dict[type[Message], Rule] = {
     c.CloseReport: Rule(SERVICE, frozenset({S.DITANGGAPI}), _close),
     c.EscalateReport: Rule(SERVICE, AT_AGENCY, _escalate),
     c.EraseReporterData: Rule(ADMIN, ANY, _erase),
+    c.NoteDeadlineApproaching: Rule(SERVICE, OPEN, _approaching),
+    c.RecordDeadlineMissed: Rule(SERVICE, OPEN, _missed),
 }
 
 

@@ -120,6 +120,39 @@ def _linked(ev: e.DuplicateLinked, full: bool) -> Words:
     )
 
 
+_CLOCKS: dict[int, Words] = {
+    e.CLOCK_KIND_VERIFY: ("verifikasi", "verification"),
+    e.CLOCK_KIND_FIRST_RESPONSE: ("tanggapan pertama", "first response"),
+    e.CLOCK_KIND_COMPLETION: ("penyelesaian", "completion"),
+    e.CLOCK_KIND_AUTO_CLOSE: ("penutupan otomatis", "automatic closing"),
+}
+
+
+def _deadline_words(ev: e.DeadlineApproaching | e.DeadlineMissed) -> tuple[Words, str]:
+    clock = _CLOCKS.get(ev.clock, ("", ""))
+    return clock, ev.deadline.ToDatetime(UTC).isoformat(timespec="minutes")
+
+
+def _approaching(ev: e.DeadlineApproaching, full: bool) -> Words | None:
+    if not full:
+        return None
+    clock, due = _deadline_words(ev)
+    return (
+        f"Batas waktu {clock[0]} tinggal satu hari kerja ({due} UTC)",
+        f"One working day left before the {clock[1]} deadline ({due} UTC)",
+    )
+
+
+def _missed(ev: e.DeadlineMissed, full: bool) -> Words:
+    clock, due = _deadline_words(ev)
+    who = f" oleh {ev.agency_code}" if full and ev.agency_code else ""
+    by = f" by {ev.agency_code}" if full and ev.agency_code else ""
+    return (
+        f"Batas waktu {clock[0]} terlewati{who} ({due} UTC); peringatan dicatat",
+        f"The {clock[1]} deadline was missed{by} ({due} UTC); a warning is recorded",
+    )
+
+
 Wording = Callable[[Any, bool], Words | None]
 WORDING: dict[type[Message], Wording] = {
     e.ReportSubmitted: lambda ev, full: ("Laporan diterima", "Report received"),
@@ -167,6 +200,8 @@ WORDING: dict[type[Message], Wording] = {
     ),
     e.RoutingSuggested: _suggested,
     e.DuplicateLinked: _linked,
+    e.DeadlineApproaching: _approaching,
+    e.DeadlineMissed: _missed,
 }
 
 
