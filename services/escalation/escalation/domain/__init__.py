@@ -1,0 +1,1 @@
+"""Escalation's domain: plain data and pure functions (calendar, policies, clocks, decisions)."""
