@@ -35,8 +35,8 @@ CHAIN = [
 ]
 
 
-def wita(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=WITA)  # type: ignore[misc]
+def wita(year: int, month: int, day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=WITA)
 
 
 def end_of(day: date, zone: ZoneInfo) -> datetime:
