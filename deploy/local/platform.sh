@@ -27,6 +27,8 @@ for name in "${services[@]}"; do
   http_var="${name^^}_HTTP_PORT" grpc_var="${name^^}_GRPC_PORT"
   export "$http_var=${!http_var:-${http_default[$name]}}" "$grpc_var=${!grpc_var:-${grpc_default[$name]}}"
 done
+# Escalation asks routing for escalation chains.
+export ESCALATION_ROUTING_TARGET="${ESCALATION_ROUTING_TARGET:-127.0.0.1:$ROUTING_GRPC_PORT}"
 
 say() { echo "platform: $*" >&2; }
 

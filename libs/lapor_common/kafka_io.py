@@ -110,6 +110,10 @@ class RecordProcessor:
     async def stop(self) -> None:
         await self._consumer.stop()
 
+    def partitions(self) -> list[int]:
+        """The partitions this consumer owns now."""
+        return sorted(tp.partition for tp in self._consumer.assignment())
+
     async def run(self) -> None:
         while True:
             batches = await self._consumer.getmany(timeout_ms=500, max_records=500)

@@ -40,7 +40,7 @@ def wita(year: int, month: int, day: int, hour: int, minute: int = 0) -> datetim
 
 
 def end_of(day: date, zone: ZoneInfo) -> datetime:
-    return datetime(day.year, day.month, day.day, 23, 59, 59, 999999, tzinfo=zone).astimezone(UTC)
+    return datetime(day.year, day.month, day.day, 23, 59, 59, 999000, tzinfo=zone).astimezone(UTC)
 
 
 @pytest.fixture(scope="module")

@@ -1,32 +1,76 @@
-"""Escalation's composition root: settings are read and clients created here and nowhere else.
-
-So far the service holds its connections and reports its health; deadlines,
-reminders and escalation arrive with their own work item.
-"""
+"""Escalation's composition root: settings are read and clients created here and nowhere else."""
 
 import asyncio
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from fastapi import FastAPI
 
+from escalation.chains import RoutingChains
+from escalation.clock import Clock, FileClock, SystemClock
+from escalation.domain.calendar import indonesian_calendar
+from escalation.domain.clocks import Rules
+from escalation.domain.policy import load_policies
+from escalation.handlers import NAME, Escalation
 from escalation.settings import EscalationSettings
+from escalation.store import Reports, Timetable
 from lapor_common.connections import connect
+from lapor_common.kafka_io import RecordProcessor, group_consumer
 from lapor_common.logs import configure_logging
 from lapor_common.runtime import ServiceRuntime, serve
 from lapor_common.settings import PlatformSettings
+from lapor_common.topics import REPORT_EVENTS
 
-NAME = "escalation"
+
+def _clock(settings: EscalationSettings) -> Clock:
+    return FileClock(settings.clock_file) if settings.clock_file else SystemClock()
+
+
+def _ticking(
+    escalation: Escalation, processor: RecordProcessor, seconds: float
+) -> Callable[[], Coroutine[Any, Any, None]]:
+    async def tick() -> None:
+        while True:
+            await escalation.tick(processor.partitions())
+            await asyncio.sleep(seconds)
+
+    return tick
 
 
 def bootstrap(platform: PlatformSettings, settings: EscalationSettings) -> ServiceRuntime:
     clients = connect(platform, NAME, settings.database)
+    db = clients.database
+    rules = Rules(load_policies(settings.policies), indonesian_calendar(*settings.calendar_years))
+    chains = RoutingChains(settings.routing_target)
+    escalation = Escalation(
+        rules=rules,
+        reports=Reports(db["reports"]),
+        timetable=Timetable(db["timers"], db["cursors"]),
+        producer=clients.producer,
+        chains=chains,
+        clock=_clock(settings),
+    )
+    consumer = group_consumer(platform.kafka_bootstrap_servers, NAME, [REPORT_EVENTS])
+    processor = RecordProcessor(consumer, clients.producer, escalation.handle, NAME)
     return ServiceRuntime(
         name=NAME,
         endpoints=settings,
         http=FastAPI(title="LAPOR! escalation", version="1.0.0"),
         readiness=clients.readiness,
-        on_start=[clients.start],
-        on_stop=[clients.stop],
+        loops=[processor.run, _ticking(escalation, processor, settings.tick_seconds)],
+        on_start=[clients.start, processor.start],
+        on_stop=[clients.stop, _closing(chains, processor)],
     )
+
+
+def _closing(
+    chains: RoutingChains, processor: RecordProcessor
+) -> Callable[[], Coroutine[Any, Any, None]]:
+    async def close() -> None:
+        await processor.stop()
+        await chains.close()
+
+    return close
 
 
 async def run() -> None:

@@ -1,7 +1,7 @@
 """Working days (hari kerja) and Indonesia's three time zones.
 
 A working day is a weekday that is neither a national holiday nor cuti
-bersama. A deadline of N working days ends at the end (23:59:59.999999) of the
+bersama. A deadline of N working days ends at the end (23:59:59.999) of the
 Nth working day after the day the clock started, in the responsible agency's
 zone: WIB (UTC+7), WITA (UTC+8) or WIT (UTC+9), from its province.
 """
@@ -19,7 +19,7 @@ WIT = ZoneInfo("Asia/Jayapura")
 # Sulawesi keep WITA; Maluku and the Papua provinces WIT; the rest WIB.
 _WITA = frozenset({"51", "52", "53", "63", "64", "65", "71", "72", "73", "74", "75", "76"})
 _WIT = frozenset({"81", "82", "91", "92", "93", "94", "95", "96"})
-_END_OF_DAY = time(23, 59, 59, 999999)
+_END_OF_DAY = time(23, 59, 59, 999000)  # milliseconds: what MongoDB and Kafka keep
 _REGIONAL = ("pemprov-", "pemkab-", "pemkot-")
 
 

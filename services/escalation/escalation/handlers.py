@@ -1,0 +1,127 @@
+"""Escalation's handlers: report events fold into each report's clocks and schedule their
+timers; due timers fire as commands to intake, the report's single writer.
+
+A timer's command id derives from the timer (report, clock, deadline, action) and carries
+the sequence the decision saw, so firing twice (after a crash, before the cursor moved)
+makes intake append nothing the second time, and a report that moved on refuses it.
+"""
+
+import asyncio
+import logging
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+
+from aiokafka import AIOKafkaProducer
+from google.protobuf.message import Message
+
+from escalation.chains import ChainLookup
+from escalation.clock import Clock
+from escalation.domain.clocks import Report, Rules, evolve
+from escalation.domain.timers import Action, Timer, fire, timers
+from escalation.store import Reports, Timetable
+from lapor.report.v1.events_pb2 import (
+    ReportArchived,
+    ReportClosed,
+    ReportRejected,
+    ReportSubmitted,
+)
+from lapor_common.envelope import Causation, decode_event, new_command, service_actor
+from lapor_common.kafka_io import SourceRecord
+from lapor_common.topics import REPORT_COMMANDS
+
+log = logging.getLogger(__name__)
+
+NAME = "escalation"
+LOOK_BACK = timedelta(days=1)
+ENDED = (ReportClosed, ReportRejected, ReportArchived)
+_TICK = timedelta(milliseconds=1)  # what MongoDB keeps
+
+
+class Escalation:
+    def __init__(
+        self,
+        *,
+        rules: Rules,
+        reports: Reports,
+        timetable: Timetable,
+        producer: AIOKafkaProducer,
+        chains: ChainLookup,
+        clock: Clock,
+    ) -> None:
+        self._rules = rules
+        self._reports = reports
+        self._timetable = timetable
+        self._producer = producer
+        self._chains = chains
+        self._clock = clock
+        # Scheduling and firing of one partition never interleave (the cursor moves between).
+        self._lock = asyncio.Lock()
+        self.fired = 0
+
+    async def handle(self, record: SourceRecord) -> None:
+        """Fold one report event into the report's clocks and schedule their timers."""
+        event = decode_event(record.value)
+        envelope = event.envelope
+        report = await self._reports.get(envelope.report_id)
+        if report is not None and report.sequence >= envelope.sequence:
+            return
+        if report is None and not isinstance(event.payload, ReportSubmitted):
+            return  # closed, or filed before escalation kept clocks
+        after = evolve(report, envelope, event.payload, self._rules)
+        if isinstance(event.payload, ENDED):
+            await self._reports.forget(after.report_id)
+            return
+        await self._reports.save(after)
+        async with self._lock:
+            cursor = await self._timetable.cursor(record.partition)
+            floor = max(cursor + _TICK if cursor else self._clock.now(), self._clock.now())
+            for timer in timers(after, self._rules.calendar):
+                if timer.due > floor:
+                    await self._timetable.add(record.partition, timer)
+                elif timer.action is Action.MISS or timer.deadline > floor:
+                    # Read late (a backlog, a replay): fire at the next tick; a reminder of a
+                    # deadline already past is dropped.
+                    await self._timetable.add(record.partition, _at(timer, floor))
+
+    async def tick(self, partitions: Iterable[int]) -> None:
+        """Fire every timer due by now in the partitions this process owns."""
+        now = self._clock.now()
+        for partition in partitions:
+            async with self._lock:
+                await self._fire_due(partition, now)
+
+    async def _fire_due(self, partition: int, now: datetime) -> None:
+        cursor = await self._timetable.cursor(partition) or now - LOOK_BACK
+        for timer in await self._timetable.due(partition, cursor, now):
+            try:
+                await self._fire(timer)
+            except Exception:
+                await self._timetable.set_cursor(partition, timer.due - _TICK)
+                raise
+        await self._timetable.set_cursor(partition, now)
+        await self._timetable.forget(partition, cursor, now)
+
+    async def _fire(self, timer: Timer) -> None:
+        report = await self._reports.get(timer.report_id)
+        if report is None:
+            return
+        chain = []
+        if timer.action is Action.MISS and report.agency_code:
+            chain = await self._chains(report.agency_code, report.category)
+        command = fire(report, timer, chain)
+        if command is not None:
+            await self._send(report, timer, command)
+
+    async def _send(self, report: Report, timer: Timer, decision: Message) -> None:
+        cause = Causation(service_actor(NAME), timer.command_id, timer.key)
+        command = new_command(report.report_id, decision, cause, datetime.now(UTC), report.sequence)
+        command.envelope.command_id = timer.command_id
+        await self._producer.send_and_wait(
+            REPORT_COMMANDS, command.envelope.SerializeToString(), key=report.report_id.encode()
+        )
+        self.fired += 1
+        log.info("fired %s", timer.key, extra={"report_id": report.report_id})
+
+
+def _at(timer: Timer, due: datetime) -> Timer:
+    return Timer(due, timer.report_id, timer.kind, timer.action, timer.deadline)
