@@ -1,12 +1,16 @@
 """The whole platform as `make up` runs it (five services and the gateway), on test ports.
 
 Package-scoped: the services stop when the end-to-end tests end, so no running
-intake appends to the log while other tests act as its writer.
+intake appends to the log while other tests act as its writer. Escalation reads
+its time from a file that stays at the moment the platform started unless a
+test advances it, so no deadline fires by the wall clock.
 """
 
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -22,17 +26,26 @@ class Platform:
     grpc_ports: dict[str, int]
     # The environment the platform's scripts ran with, for other scripts to find it.
     env: dict[str, str]
+    # Escalation's time: tests advance it by writing an ISO 8601 moment here.
+    clock: Path
 
 
 @pytest.fixture(scope="package")
 def platform(infra: Infrastructure) -> Iterator[Platform]:
     http_ports = {name: 18001 + i for i, name in enumerate(SERVICES)}
     grpc_ports = {name: 15051 + i for i, name in enumerate(SERVICES)}
-    env = {**infra.environment(), "GATEWAY_PORT": "18080"}
+    clock = infra.run_dir / "escalation-clock"
+    clock.write_text(datetime.now(UTC).isoformat())  # before escalation starts: no race
+    env = {
+        **infra.environment(),
+        "GATEWAY_PORT": "18080",
+        "ESCALATION_CLOCK_FILE": str(clock),
+        "ESCALATION_TICK_SECONDS": "0.2",
+    }
     for name in SERVICES:
         env[f"{name.upper()}_HTTP_PORT"] = str(http_ports[name])
         env[f"{name.upper()}_GRPC_PORT"] = str(grpc_ports[name])
-    running = Platform("http://127.0.0.1:18080", http_ports, grpc_ports, env)
+    running = Platform("http://127.0.0.1:18080", http_ports, grpc_ports, env, clock)
     try:
         subprocess.run([str(PLATFORM), "services-up"], env=env, check=True)
         yield running

@@ -16,7 +16,8 @@ class SystemClock:
 
 
 class FileClock:
-    """The moment written in a file (ISO 8601), for end-to-end tests of a running service."""
+    """The moment written in a file (ISO 8601), for end-to-end tests of a running service;
+    tests replace the file whole (write a draft, rename it)."""
 
     def __init__(self, path: Path) -> None:
         self._path = path

@@ -73,15 +73,24 @@ class Escalation:
             return
         await self._reports.save(after)
         async with self._lock:
-            cursor = await self._timetable.cursor(record.partition)
-            floor = max(cursor + _TICK if cursor else self._clock.now(), self._clock.now())
-            for timer in timers(after, self._rules.calendar):
-                if timer.due > floor:
-                    await self._timetable.add(record.partition, timer)
-                elif timer.action is Action.MISS or timer.deadline > floor:
-                    # Read late (a backlog, a replay): fire at the next tick; a reminder of a
-                    # deadline already past is dropped.
-                    await self._timetable.add(record.partition, _at(timer, floor))
+            await self._schedule(record.partition, report, after)
+
+    async def _schedule(self, partition: int, before: Report | None, after: Report) -> None:
+        """Every timer of the report's clocks now, with its clocks; stopped ones forgotten."""
+        cursor = await self._timetable.cursor(partition)
+        floor = max(cursor + _TICK if cursor else self._clock.now(), self._clock.now())
+        now = timers(after, self._rules.calendar)
+        keys = {timer.key for timer in now}
+        for old in timers(before, self._rules.calendar) if before else []:
+            if old.key not in keys and old.due > floor:
+                await self._timetable.remove(partition, old)
+        for timer in now:
+            if timer.due > floor:
+                await self._timetable.add(partition, timer, after)
+            elif timer.action is Action.MISS or timer.deadline > floor:
+                # Read late (a backlog, a replay): fire at the next tick; a reminder of a
+                # deadline already past is dropped.
+                await self._timetable.add(partition, _at(timer, floor), after)
 
     async def tick(self, partitions: Iterable[int]) -> None:
         """Fire every timer due by now in the partitions this process owns."""
@@ -92,19 +101,18 @@ class Escalation:
 
     async def _fire_due(self, partition: int, now: datetime) -> None:
         cursor = await self._timetable.cursor(partition) or now - LOOK_BACK
-        for timer in await self._timetable.due(partition, cursor, now):
+        for timer, report in await self._timetable.due(partition, cursor, now):
             try:
-                await self._fire(timer)
+                await self._fire(timer, report)
             except Exception:
                 await self._timetable.set_cursor(partition, timer.due - _TICK)
                 raise
         await self._timetable.set_cursor(partition, now)
         await self._timetable.forget(partition, cursor, now)
 
-    async def _fire(self, timer: Timer) -> None:
-        report = await self._reports.get(timer.report_id)
-        if report is None:
-            return
+    async def _fire(self, timer: Timer, report: Report) -> None:
+        """Decide on the report's clocks as of its latest event; a report that has moved on
+        since refuses the command (it carries that event's sequence)."""
         chain = []
         if timer.action is Action.MISS and report.agency_code:
             chain = await self._chains(report.agency_code, report.category)

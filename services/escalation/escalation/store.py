@@ -1,15 +1,19 @@
 """Escalation's state in MongoDB, all of it derivable from the log:
 
 - ``reports``: each open report's clocks (the fold), with the sequence it reflects;
-- ``timers``: a timetable in hour buckets per partition of the report-events topic
-  (``_id`` = ``"<partition>:<YYYY-MM-DDTHH>"``), each timer keyed by its command id, so
-  adding one twice changes nothing;
+- ``timers``: a timetable in hour buckets per partition of the report-events topic, each
+  spread over a few shards (``_id`` = ``"<partition>:<YYYY-MM-DDTHH>:<shard>"``; deadlines
+  bunch at the end of a day). Each timer is keyed by its command id, so adding one twice
+  changes nothing, and carries its clock and the report's sequence, agency and tier as of
+  the report's latest event, so firing reads nothing else;
 - ``cursors``: per partition, the moment up to which every timer has been fired.
 
 Firing reads only the buckets between the cursor and now: the cost follows the timers that
 are due, not the number of open reports. Every query filters on ``_id`` (docs/adr/0002).
 """
 
+import zlib
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -80,18 +84,39 @@ class Reports:
         await self._reports.delete_one({"_id": report_id})
 
 
-def _bucket(partition: int, moment: datetime) -> str:
-    return f"{partition}:{moment.astimezone(UTC).strftime('%Y-%m-%dT%H')}"
+SHARDS = 8
 
 
-def _timer(d: dict[str, Any]) -> Timer:
-    return Timer(
+def _shard(report_id: str) -> int:
+    return zlib.crc32(report_id.encode()) % SHARDS
+
+
+def _bucket(partition: int, moment: datetime, shard: int) -> str:
+    return f"{partition}:{moment.astimezone(UTC).strftime('%Y-%m-%dT%H')}:{shard}"
+
+
+def _hours(after: datetime, until: datetime) -> list[datetime]:
+    hour = after.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+    found = []
+    while hour <= until:
+        found.append(hour)
+        hour += timedelta(hours=1)
+    return found
+
+
+def _own_clock(report: Report, timer: Timer) -> tuple[Clock, ...]:
+    return tuple(c for c in report.clocks if c.kind is timer.kind)
+
+
+def _due(d: dict[str, Any]) -> tuple[Timer, Report]:
+    timer = Timer(
         due=_utc(d["due"]),
-        report_id=d["report_id"],
+        report_id=d["report"]["_id"],
         kind=ClockKind(d["kind"]),
         action=Action(d["action"]),
         deadline=_utc(d["deadline"]),
     )
+    return timer, from_document(d["report"])
 
 
 class Timetable:
@@ -107,38 +132,44 @@ class Timetable:
     async def set_cursor(self, partition: int, at: datetime) -> None:
         await self._cursors.replace_one({"_id": f"cursor:{partition}"}, {"at": at}, upsert=True)
 
-    async def add(self, partition: int, timer: Timer) -> None:
+    async def add(self, partition: int, timer: Timer, report: Report) -> None:
         entry = {
             "due": timer.due,
-            "report_id": timer.report_id,
             "kind": timer.kind.value,
             "action": timer.action.value,
             "deadline": timer.deadline,
+            # What firing needs: the report's sequence, agency, tier and this timer's clock.
+            "report": to_document(replace(report, clocks=_own_clock(report, timer))),
         }
         await self._timers.update_one(
-            {"_id": _bucket(partition, timer.due)},
+            {"_id": _bucket(partition, timer.due, _shard(report.report_id))},
             {"$set": {f"timers.{timer.command_id}": entry}},
             upsert=True,
         )
 
-    async def due(self, partition: int, after: datetime, until: datetime) -> list[Timer]:
-        """Timers with after < due <= until, soonest first."""
-        found: list[Timer] = []
-        hour = after.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
-        while hour <= until:
-            bucket = await self._timers.find_one({"_id": _bucket(partition, hour)})
-            if bucket:
-                found += [
-                    t for t in map(_timer, bucket["timers"].values()) if after < t.due <= until
-                ]
-            hour += timedelta(hours=1)
-        return sorted(found)
+    async def remove(self, partition: int, timer: Timer) -> None:
+        """Forget a timer whose clock stopped or moved."""
+        await self._timers.update_one(
+            {"_id": _bucket(partition, timer.due, _shard(timer.report_id))},
+            {"$unset": {f"timers.{timer.command_id}": ""}},
+        )
+
+    async def due(
+        self, partition: int, after: datetime, until: datetime
+    ) -> list[tuple[Timer, Report]]:
+        """Timers with after < due <= until, soonest first, each with its report's clocks."""
+        found: list[tuple[Timer, Report]] = []
+        for hour in _hours(after, until):
+            for shard in range(SHARDS):
+                bucket = await self._timers.find_one({"_id": _bucket(partition, hour, shard)})
+                entries = [_due(d) for d in bucket["timers"].values()] if bucket else []
+                found += [(t, r) for t, r in entries if after < t.due <= until]
+        return sorted(found, key=lambda pair: pair[0])
 
     async def forget(self, partition: int, after: datetime, before: datetime) -> None:
         """Drop the buckets of the hours from ``after`` up to the one before ``before``: every
         timer in them has fired."""
-        hour = after.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
         last = before.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
-        while hour < last:
-            await self._timers.delete_one({"_id": _bucket(partition, hour)})
-            hour += timedelta(hours=1)
+        for hour in _hours(after, last - timedelta(hours=1)):
+            for shard in range(SHARDS):
+                await self._timers.delete_one({"_id": _bucket(partition, hour, shard)})

@@ -1,0 +1,158 @@
+"""Escalation at scale: N open reports with their clocks and timers in the database, then
+(in a fresh process, as after a restart) the time until it can fire, its memory, and how many
+due timers per second it fires, commands sent to Kafka included.
+
+Needs the infrastructure only, not the services (their consumers would take the commands):
+
+    deploy/local/platform.sh infra-up
+    PYTHONPATH=libs:services/escalation .venv/bin/python bench/escalation_timers.py \
+        populate --reports 1000000
+    PYTHONPATH=libs:services/escalation .venv/bin/python bench/escalation_timers.py \
+        fire --due 20000
+"""
+
+import argparse
+import asyncio
+import random
+import resource
+import time
+import zlib
+from collections import defaultdict
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from escalation.domain.calendar import indonesian_calendar
+from escalation.domain.clocks import AGENCY_CLOCKS, Report, Rules
+from escalation.domain.policy import load_policies
+from escalation.domain.timers import Rung, timers
+from escalation.handlers import Escalation
+from escalation.store import SHARDS, Reports, Timetable, to_document
+from lapor.report.v1 import events_pb2 as e
+from lapor_common.kafka_io import durable_producer
+from lapor_common.mongo import mongo_client
+from lapor_common.settings import PlatformSettings
+
+POLICIES = Path(__file__).resolve().parents[1] / "services/escalation/escalation/data/policies.toml"
+DATABASE = "bench_escalation"
+PARTITIONS = 12
+NOW = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
+RULES = Rules(load_policies(POLICIES), indonesian_calendar(2025, 2028))
+AGENCIES = [f"pemkab-{p}{r:02d}.dinkes" for p in (11, 32, 35, 73, 91) for r in range(1, 20)]
+
+
+class Frozen:
+    def __init__(self, at: datetime) -> None:
+        self.at = at
+
+    def now(self) -> datetime:
+        return self.at
+
+
+def _report(number: int, rng: random.Random) -> Report:
+    """A complaint routed to a health office some time in the last 20 days: its two agency
+    clocks, as the fold would have started them (events are not built: too slow for 10^6)."""
+    routed = NOW - timedelta(days=rng.uniform(0, 20))
+    agency = rng.choice(AGENCIES)
+    report = Report(f"BENCH-{number:08d}", 2, e.REPORT_TYPE_COMPLAINT, False, "", agency)
+    clocks = tuple(RULES.start(report, kind, agency, routed) for kind in AGENCY_CLOCKS)
+    return Report(**{**report.__dict__, "clocks": clocks})
+
+
+def _buckets(reports: list[Report]) -> dict[str, dict[str, Any]]:
+    """The timetable documents for these reports, built in memory as Timetable.add would."""
+    from escalation.store import _bucket, _own_clock, _shard  # noqa: PLC0415 - bench only
+
+    found: dict[str, dict[str, Any]] = defaultdict(dict)
+    for report in reports:
+        partition = zlib.crc32(report.report_id.encode()) % PARTITIONS
+        for timer in timers(report, RULES.calendar):
+            slim = Report(**{**report.__dict__, "clocks": _own_clock(report, timer)})
+            found[_bucket(partition, timer.due, _shard(report.report_id))][timer.command_id] = {
+                "due": timer.due,
+                "kind": timer.kind.value,
+                "action": timer.action.value,
+                "deadline": timer.deadline,
+                "report": to_document(slim),
+            }
+    return found
+
+
+async def populate(count: int) -> None:
+    client = mongo_client(PlatformSettings().mongo_uri, "bench")
+    await client.drop_database(DATABASE)
+    db = client[DATABASE]
+    rng = random.Random(2026)
+    started = time.perf_counter()
+    batch = 20_000
+    buckets: dict[str, dict[str, Any]] = defaultdict(dict)
+    for first in range(0, count, batch):
+        reports = [_report(n, rng) for n in range(first, min(first + batch, count))]
+        await db["reports"].insert_many([to_document(r) for r in reports])
+        for bucket, found in _buckets(reports).items():
+            buckets[bucket].update(found)
+        print(f"{first + len(reports)} reports written ({time.perf_counter() - started:.0f} s)")
+    await db["timers"].insert_many([{"_id": k, "timers": v} for k, v in buckets.items()])
+    total = sum(len(v) for v in buckets.values())
+    print(
+        f"{count} open reports, {total} timers in {len(buckets)} bucket documents "
+        f"({SHARDS} shards per hour and partition), in {time.perf_counter() - started:.0f} s"
+    )
+    await client.close()
+
+
+async def _chain(agency: str, category: str) -> list[Rung]:
+    return [Rung(agency, agency), Rung(agency.split(".", maxsplit=1)[0], "Pemerintah")]
+
+
+async def fire(due: int) -> None:
+    begun = time.perf_counter()
+    settings = PlatformSettings()
+    client = mongo_client(settings.mongo_uri, "bench")
+    producer = durable_producer(settings.kafka_bootstrap_servers, "bench")
+    await producer.start()
+    db = client[DATABASE]
+    clock = Frozen(NOW)
+    escalation = Escalation(
+        rules=RULES,
+        reports=Reports(db["reports"]),
+        timetable=Timetable(db["timers"], db["cursors"]),
+        producer=producer,
+        chains=_chain,
+        clock=clock,
+    )
+    await db["cursors"].delete_many({})
+    for partition in range(PARTITIONS):
+        await escalation._timetable.set_cursor(partition, NOW)
+    ready = time.perf_counter() - begun
+    print(f"ready to fire {ready:.2f} s after start (connections; nothing is loaded)")
+    step = timedelta(hours=1)
+    started = time.perf_counter()
+    while escalation.fired < due:
+        clock.at += step
+        await escalation.tick(range(PARTITIONS))
+    elapsed = time.perf_counter() - started
+    print(
+        f"fired {escalation.fired} due timers up to {clock.at.isoformat()} in {elapsed:.1f} s: "
+        f"{escalation.fired / elapsed:.0f} timers/s (each a command sent with acks=all)"
+    )
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    print(f"peak memory of this process: {peak} MiB")
+    await producer.stop()
+    await client.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("populate").add_argument("--reports", type=int, default=1_000_000)
+    commands.add_parser("fire").add_argument("--due", type=int, default=20_000)
+    args = parser.parse_args()
+    if args.command == "populate":
+        asyncio.run(populate(args.reports))
+    else:
+        asyncio.run(fire(args.due))
+
+
+if __name__ == "__main__":
+    main()
