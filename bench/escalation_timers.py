@@ -27,7 +27,7 @@ from escalation.domain.clocks import AGENCY_CLOCKS, Report, Rules
 from escalation.domain.policy import load_policies
 from escalation.domain.timers import Rung, timers
 from escalation.handlers import Escalation
-from escalation.store import SHARDS, Reports, Timetable, to_document
+from escalation.store import SHARDS, Reports, Timetable, Warnings, to_document
 from lapor.report.v1 import events_pb2 as e
 from lapor_common.kafka_io import durable_producer
 from lapor_common.mongo import mongo_client
@@ -117,6 +117,7 @@ async def fire(due: int) -> None:
         rules=RULES,
         reports=Reports(db["reports"]),
         timetable=Timetable(db["timers"], db["cursors"]),
+        warnings=Warnings(db["warnings"]),
         producer=producer,
         chains=_chain,
         clock=clock,

@@ -118,6 +118,14 @@ async def test_every_deadline_fires_once_across_kills_and_climbs_the_chain(
         await _kill_and_restart(platform, infra)
         timeline = await eventually(types, lambda t: "ReportEscalated" in t, timeout_s=60)
         escalated = (await client.get(f"/api/v1/reports/{tracking_id}", headers=admin)).json()
+        warned = await eventually(
+            lambda: _json(client, f"/api/v1/deadlines/warnings/{agency}"),
+            lambda w: tracking_id in [x["report_id"] for x in w["warnings"]],
+        )
+        clocks = await eventually(
+            lambda: _json(client, f"/api/v1/deadlines/{tracking_id}"),
+            lambda d: d.get("agency_code") == escalated["agency"]["code"],
+        )
     # Every escalation cursor is past the deadline and intake has decided every command sent
     # so far: a second firing, had there been one, is on the log by now.
     await eventually(lambda: _cursors_past(infra, due), lambda past: past, timeout_s=60)
@@ -129,3 +137,13 @@ async def test_every_deadline_fires_once_across_kills_and_climbs_the_chain(
     assert timeline.index("DeadlineMissed") + 1 == timeline.index("ReportEscalated")
     assert escalated["agency"]["code"] != agency
     assert escalated["escalation_tier"] == 1
+    assert [w["clock"] for w in warned["warnings"] if w["report_id"] == tracking_id] == [
+        "first_response"
+    ]
+    assert sorted(c["clock"] for c in clocks["clocks"]) == ["completion", "first_response"]
+    assert clocks["escalation_tier"] == 1
+    assert all(c["zone"] for c in clocks["clocks"])
+
+
+async def _json(client: httpx.AsyncClient, path: str) -> dict[str, Any]:
+    return dict((await client.get(path)).json())

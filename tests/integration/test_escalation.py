@@ -20,7 +20,7 @@ from escalation.domain.clocks import Rules
 from escalation.domain.policy import load_policies
 from escalation.domain.timers import Rung
 from escalation.handlers import Escalation
-from escalation.store import Reports, Timetable
+from escalation.store import Reports, Timetable, Warnings
 from lapor.events.v1.envelope_pb2 import Actor
 from lapor.report.v1 import commands_pb2 as c
 from lapor.report.v1 import events_pb2 as e
@@ -73,6 +73,7 @@ def _escalation(
         rules=RULES,
         reports=Reports(database["reports"]),
         timetable=timetable(database["timers"], database["cursors"]),
+        warnings=Warnings(database["warnings"]),
         producer=producer,
         chains=_chain,
         clock=clock,

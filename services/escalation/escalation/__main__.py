@@ -4,8 +4,7 @@ import asyncio
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from fastapi import FastAPI
-
+from escalation.api import deadlines_api
 from escalation.chains import RoutingChains
 from escalation.clock import Clock, FileClock, SystemClock
 from escalation.domain.calendar import indonesian_calendar
@@ -13,7 +12,7 @@ from escalation.domain.clocks import Rules
 from escalation.domain.policy import load_policies
 from escalation.handlers import NAME, Escalation
 from escalation.settings import EscalationSettings
-from escalation.store import Reports, Timetable
+from escalation.store import Reports, Timetable, Warnings
 from lapor_common.connections import connect
 from lapor_common.kafka_io import RecordProcessor, group_consumer
 from lapor_common.logs import configure_logging
@@ -42,10 +41,12 @@ def bootstrap(platform: PlatformSettings, settings: EscalationSettings) -> Servi
     db = clients.database
     rules = Rules(load_policies(settings.policies), indonesian_calendar(*settings.calendar_years))
     chains = RoutingChains(settings.routing_target)
+    reports, warnings = Reports(db["reports"]), Warnings(db["warnings"])
     escalation = Escalation(
         rules=rules,
-        reports=Reports(db["reports"]),
+        reports=reports,
         timetable=Timetable(db["timers"], db["cursors"]),
+        warnings=warnings,
         producer=clients.producer,
         chains=chains,
         clock=_clock(settings),
@@ -55,7 +56,7 @@ def bootstrap(platform: PlatformSettings, settings: EscalationSettings) -> Servi
     return ServiceRuntime(
         name=NAME,
         endpoints=settings,
-        http=FastAPI(title="LAPOR! escalation", version="1.0.0"),
+        http=deadlines_api(reports, warnings),
         readiness=clients.readiness,
         loops=[processor.run, _ticking(escalation, processor, settings.tick_seconds)],
         on_start=[clients.start, processor.start],

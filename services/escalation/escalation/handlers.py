@@ -16,10 +16,11 @@ from google.protobuf.message import Message
 
 from escalation.chains import ChainLookup
 from escalation.clock import Clock
-from escalation.domain.clocks import Report, Rules, evolve
+from escalation.domain.clocks import KINDS, Report, Rules, evolve
 from escalation.domain.timers import Action, Timer, fire, timers
-from escalation.store import Reports, Timetable
+from escalation.store import Reports, Timetable, Warnings
 from lapor.report.v1.events_pb2 import (
+    DeadlineMissed,
     ReportArchived,
     ReportClosed,
     ReportRejected,
@@ -44,6 +45,7 @@ class Escalation:
         rules: Rules,
         reports: Reports,
         timetable: Timetable,
+        warnings: Warnings,
         producer: AIOKafkaProducer,
         chains: ChainLookup,
         clock: Clock,
@@ -51,6 +53,7 @@ class Escalation:
         self._rules = rules
         self._reports = reports
         self._timetable = timetable
+        self._warnings = warnings
         self._producer = producer
         self._chains = chains
         self._clock = clock
@@ -68,12 +71,19 @@ class Escalation:
         if report is None and not isinstance(event.payload, ReportSubmitted):
             return  # closed, or filed before escalation kept clocks
         after = evolve(report, envelope, event.payload, self._rules)
+        if isinstance(event.payload, DeadlineMissed) and event.payload.agency_code:
+            await self._warn(event.payload, after.report_id)
         if isinstance(event.payload, ENDED):
             await self._reports.forget(after.report_id)
             return
         await self._reports.save(after)
         async with self._lock:
             await self._schedule(record.partition, report, after)
+
+    async def _warn(self, missed: DeadlineMissed, report_id: str) -> None:
+        kind = KINDS[missed.clock].value
+        deadline = missed.deadline.ToDatetime(UTC)
+        await self._warnings.record(missed.agency_code, report_id, kind, deadline)
 
     async def _schedule(self, partition: int, before: Report | None, after: Report) -> None:
         """Every timer of the report's clocks now, with its clocks; stopped ones forgotten."""

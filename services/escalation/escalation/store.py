@@ -173,3 +173,24 @@ class Timetable:
         for hour in _hours(after, last - timedelta(hours=1)):
             for shard in range(SHARDS):
                 await self._timers.delete_one({"_id": _bucket(partition, hour, shard)})
+
+
+class Warnings:
+    """Missed deadlines per agency: one document per agency, each warning keyed by the
+    report, clock and deadline, so recording it again changes nothing."""
+
+    def __init__(self, collection: AsyncCollection[Document]) -> None:
+        self._warnings = collection
+
+    async def record(self, agency_code: str, report_id: str, kind: str, deadline: datetime) -> None:
+        key = f"{report_id}:{kind}:{int(deadline.timestamp())}"
+        warning = {"report_id": report_id, "clock": kind, "deadline": deadline}
+        await self._warnings.update_one(
+            {"_id": agency_code}, {"$set": {f"warnings.{key}": warning}}, upsert=True
+        )
+
+    async def of(self, agency_code: str) -> list[dict[str, Any]]:
+        found = await self._warnings.find_one({"_id": agency_code})
+        warnings = list(found["warnings"].values()) if found else []
+        warnings.sort(key=lambda w: _utc(w["deadline"]), reverse=True)
+        return [{**w, "deadline": _utc(w["deadline"]).isoformat()} for w in warnings]
