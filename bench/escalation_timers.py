@@ -27,10 +27,10 @@ from escalation.domain.clocks import AGENCY_CLOCKS, Report, Rules
 from escalation.domain.policy import load_policies
 from escalation.domain.timers import Rung, timers
 from escalation.handlers import Escalation
-from escalation.store import SHARDS, Reports, Timetable, Warnings, to_document
+from escalation.store import Reports, Timetable, Warnings, bucket, hour_collection, to_document
 from lapor.report.v1 import events_pb2 as e
 from lapor_common.kafka_io import durable_producer
-from lapor_common.mongo import mongo_client
+from lapor_common.mongo import Document, mongo_client
 from lapor_common.settings import PlatformSettings
 
 POLICIES = Path(__file__).resolve().parents[1] / "services/escalation/escalation/data/policies.toml"
@@ -59,16 +59,21 @@ def _report(number: int, rng: random.Random) -> Report:
     return Report(**{**report.__dict__, "clocks": clocks})
 
 
-def _buckets(reports: list[Report]) -> dict[str, dict[str, Any]]:
-    """The timetable documents for these reports, built in memory as Timetable.add would."""
-    from escalation.store import _bucket, _own_clock, _shard  # noqa: PLC0415 - bench only
+Buckets = dict[tuple[str, str], dict[str, Any]]
 
-    found: dict[str, dict[str, Any]] = defaultdict(dict)
+
+def _buckets(reports: list[Report]) -> Buckets:
+    """The timetable documents for these reports, by (hour collection, bucket id), built in
+    memory as Timetable.add would write them."""
+    from escalation.store import _own_clock, _shard  # noqa: PLC0415 - bench only
+
+    found: Buckets = defaultdict(dict)
     for report in reports:
         partition = zlib.crc32(report.report_id.encode()) % PARTITIONS
         for timer in timers(report, RULES.calendar):
             slim = Report(**{**report.__dict__, "clocks": _own_clock(report, timer)})
-            found[_bucket(partition, timer.due, _shard(report.report_id))][timer.command_id] = {
+            where = (hour_collection(timer.due), bucket(partition, _shard(report.report_id)))
+            found[where][timer.command_id] = {
                 "due": timer.due,
                 "kind": timer.kind.value,
                 "action": timer.action.value,
@@ -78,25 +83,34 @@ def _buckets(reports: list[Report]) -> dict[str, dict[str, Any]]:
     return found
 
 
-async def populate(count: int) -> None:
+async def populate(count: int, timers_only: bool) -> None:
     client = mongo_client(PlatformSettings().mongo_uri, "bench")
-    await client.drop_database(DATABASE)
     db = client[DATABASE]
+    if not timers_only:
+        await client.drop_database(DATABASE)
+    for name in await db.list_collection_names():
+        if name.startswith("timers_"):
+            await db.drop_collection(name)
     rng = random.Random(2026)
     started = time.perf_counter()
     batch = 20_000
-    buckets: dict[str, dict[str, Any]] = defaultdict(dict)
+    buckets: Buckets = defaultdict(dict)
     for first in range(0, count, batch):
         reports = [_report(n, rng) for n in range(first, min(first + batch, count))]
-        await db["reports"].insert_many([to_document(r) for r in reports])
-        for bucket, found in _buckets(reports).items():
-            buckets[bucket].update(found)
-        print(f"{first + len(reports)} reports written ({time.perf_counter() - started:.0f} s)")
-    await db["timers"].insert_many([{"_id": k, "timers": v} for k, v in buckets.items()])
+        if not timers_only:
+            await db["reports"].insert_many([to_document(r) for r in reports])
+        for where, found in _buckets(reports).items():
+            buckets[where].update(found)
+        print(f"{first + len(reports)} reports ({time.perf_counter() - started:.0f} s)")
+    by_hour: dict[str, list[Document]] = defaultdict(list)
+    for (hour, bucket_id), entries in buckets.items():
+        by_hour[hour].append({"_id": bucket_id, "timers": entries})
+    for hour, documents in by_hour.items():
+        await db[hour].insert_many(documents)
     total = sum(len(v) for v in buckets.values())
     print(
-        f"{count} open reports, {total} timers in {len(buckets)} bucket documents "
-        f"({SHARDS} shards per hour and partition), in {time.perf_counter() - started:.0f} s"
+        f"{count} open reports, {total} timers in {len(buckets)} buckets over {len(by_hour)} "
+        f"hour collections, in {time.perf_counter() - started:.0f} s"
     )
     await client.close()
 
@@ -116,7 +130,7 @@ async def fire(due: int) -> None:
     escalation = Escalation(
         rules=RULES,
         reports=Reports(db["reports"]),
-        timetable=Timetable(db["timers"], db["cursors"]),
+        timetable=Timetable(db),
         warnings=Warnings(db["warnings"]),
         producer=producer,
         chains=_chain,
@@ -146,11 +160,13 @@ async def fire(due: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("populate").add_argument("--reports", type=int, default=1_000_000)
+    populating = commands.add_parser("populate")
+    populating.add_argument("--reports", type=int, default=1_000_000)
+    populating.add_argument("--timers-only", action="store_true", help="keep the reports")
     commands.add_parser("fire").add_argument("--due", type=int, default=20_000)
     args = parser.parse_args()
     if args.command == "populate":
-        asyncio.run(populate(args.reports))
+        asyncio.run(populate(args.reports, args.timers_only))
     else:
         asyncio.run(fire(args.due))
 

@@ -72,7 +72,7 @@ def _escalation(
     return Escalation(
         rules=RULES,
         reports=Reports(database["reports"]),
-        timetable=timetable(database["timers"], database["cursors"]),
+        timetable=timetable(database),
         warnings=Warnings(database["warnings"]),
         producer=producer,
         chains=_chain,

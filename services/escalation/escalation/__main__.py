@@ -1,6 +1,7 @@
 """Escalation's composition root: settings are read and clients created here and nowhere else."""
 
 import asyncio
+import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -20,6 +21,8 @@ from lapor_common.runtime import ServiceRuntime, serve
 from lapor_common.settings import PlatformSettings
 from lapor_common.topics import REPORT_EVENTS
 
+log = logging.getLogger(__name__)
+
 
 def _clock(settings: EscalationSettings) -> Clock:
     return FileClock(settings.clock_file) if settings.clock_file else SystemClock()
@@ -30,7 +33,12 @@ def _ticking(
 ) -> Callable[[], Coroutine[Any, Any, None]]:
     async def tick() -> None:
         while True:
-            await escalation.tick(processor.partitions())
+            try:
+                await escalation.tick(processor.partitions())
+            except Exception:
+                # E.g. routing unreachable for a chain: the cursor stays before that timer,
+                # which fires at a later tick; the others already fired stay fired.
+                log.exception("firing due timers failed; retrying")
             await asyncio.sleep(seconds)
 
     return tick
@@ -45,7 +53,7 @@ def bootstrap(platform: PlatformSettings, settings: EscalationSettings) -> Servi
     escalation = Escalation(
         rules=rules,
         reports=reports,
-        timetable=Timetable(db["timers"], db["cursors"]),
+        timetable=Timetable(db),
         warnings=warnings,
         producer=clients.producer,
         chains=chains,

@@ -1,11 +1,13 @@
 """Escalation's state in MongoDB, all of it derivable from the log:
 
 - ``reports``: each open report's clocks (the fold), with the sequence it reflects;
-- ``timers``: a timetable in hour buckets per partition of the report-events topic, each
-  spread over a few shards (``_id`` = ``"<partition>:<YYYY-MM-DDTHH>:<shard>"``; deadlines
-  bunch at the end of a day). Each timer is keyed by its command id, so adding one twice
-  changes nothing, and carries its clock and the report's sequence, agency and tier as of
-  the report's latest event, so firing reads nothing else;
+- ``timers_<YYYYMMDDHH>``: a timetable, one collection per hour, holding a bucket per
+  partition of the report-events topic spread over a few shards (``_id`` =
+  ``"<partition>:<shard>"``; deadlines bunch at the end of a day). An hour's collection
+  stays small, so reading its buckets is quick even where ``_id`` lookups scan. Each timer
+  is keyed by its command id, so adding one twice changes nothing, and carries its clock
+  and the report's sequence, agency and tier as of the report's latest event, so firing
+  reads nothing else;
 - ``cursors``: per partition, the moment up to which every timer has been fired.
 
 Firing reads only the buckets between the cursor and now: the cost follows the timers that
@@ -18,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.asynchronous.database import AsyncDatabase
 
 from escalation.domain.clocks import Clock, Report
 from escalation.domain.policy import ClockKind
@@ -91,8 +94,13 @@ def _shard(report_id: str) -> int:
     return zlib.crc32(report_id.encode()) % SHARDS
 
 
-def _bucket(partition: int, moment: datetime, shard: int) -> str:
-    return f"{partition}:{moment.astimezone(UTC).strftime('%Y-%m-%dT%H')}:{shard}"
+def hour_collection(moment: datetime) -> str:
+    """The timetable collection of the hour a moment falls in."""
+    return f"timers_{moment.astimezone(UTC).strftime('%Y%m%d%H')}"
+
+
+def bucket(partition: int, shard: int) -> str:
+    return f"{partition}:{shard}"
 
 
 def _hours(after: datetime, until: datetime) -> list[datetime]:
@@ -120,9 +128,12 @@ def _due(d: dict[str, Any]) -> tuple[Timer, Report]:
 
 
 class Timetable:
-    def __init__(self, timers: AsyncCollection[Document], cursors: AsyncCollection[Document]):
-        self._timers = timers
-        self._cursors = cursors
+    def __init__(self, database: AsyncDatabase[Document]) -> None:
+        self._db = database
+        self._cursors = database["cursors"]
+
+    def _hour(self, moment: datetime) -> AsyncCollection[Document]:
+        return self._db[hour_collection(moment)]
 
     async def cursor(self, partition: int) -> datetime | None:
         """Up to when every timer of the partition has fired; None before the first firing."""
@@ -141,16 +152,16 @@ class Timetable:
             # What firing needs: the report's sequence, agency, tier and this timer's clock.
             "report": to_document(replace(report, clocks=_own_clock(report, timer))),
         }
-        await self._timers.update_one(
-            {"_id": _bucket(partition, timer.due, _shard(report.report_id))},
+        await self._hour(timer.due).update_one(
+            {"_id": bucket(partition, _shard(report.report_id))},
             {"$set": {f"timers.{timer.command_id}": entry}},
             upsert=True,
         )
 
     async def remove(self, partition: int, timer: Timer) -> None:
         """Forget a timer whose clock stopped or moved."""
-        await self._timers.update_one(
-            {"_id": _bucket(partition, timer.due, _shard(timer.report_id))},
+        await self._hour(timer.due).update_one(
+            {"_id": bucket(partition, _shard(timer.report_id))},
             {"$unset": {f"timers.{timer.command_id}": ""}},
         )
 
@@ -161,8 +172,9 @@ class Timetable:
         found: list[tuple[Timer, Report]] = []
         for hour in _hours(after, until):
             for shard in range(SHARDS):
-                bucket = await self._timers.find_one({"_id": _bucket(partition, hour, shard)})
-                entries = [_due(d) for d in bucket["timers"].values()] if bucket else []
+                found_bucket = await self._hour(hour).find_one({"_id": bucket(partition, shard)})
+                timers = found_bucket["timers"].values() if found_bucket else []
+                entries = [_due(d) for d in timers]
                 found += [(t, r) for t, r in entries if after < t.due <= until]
         return sorted(found, key=lambda pair: pair[0])
 
@@ -172,7 +184,7 @@ class Timetable:
         last = before.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
         for hour in _hours(after, last - timedelta(hours=1)):
             for shard in range(SHARDS):
-                await self._timers.delete_one({"_id": _bucket(partition, hour, shard)})
+                await self._hour(hour).delete_one({"_id": bucket(partition, shard)})
 
 
 class Warnings:
