@@ -10,6 +10,7 @@ import asyncio
 import logging
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from aiokafka import AIOKafkaProducer
 from google.protobuf.message import Message
@@ -110,35 +111,43 @@ class Escalation:
                 await self._fire_due(partition, now)
 
     async def _fire_due(self, partition: int, now: datetime) -> None:
+        """Send the due timers' commands without waiting for each, then wait for Kafka's
+        acknowledgement of all before the cursor moves: a crash in between fires them again
+        (the same ids), never loses one."""
         cursor = await self._timetable.cursor(partition) or now - LOOK_BACK
-        for timer, report in await self._timetable.due(partition, cursor, now):
-            try:
-                await self._fire(timer, report)
-            except Exception:
-                await self._timetable.set_cursor(partition, timer.due - _TICK)
-                raise
+        sent: list[asyncio.Future[Any]] = []
+        cursor_if_failed = cursor
+        try:
+            for timer, report in await self._timetable.due(partition, cursor, now):
+                cursor_if_failed = timer.due - _TICK
+                sent += await self._fire(timer, report)
+        except Exception:
+            await asyncio.gather(*sent)
+            await self._timetable.set_cursor(partition, cursor_if_failed)
+            raise
+        await asyncio.gather(*sent)
+        self.fired += len(sent)
         await self._timetable.set_cursor(partition, now)
         await self._timetable.forget(partition, cursor, now)
 
-    async def _fire(self, timer: Timer, report: Report) -> None:
+    async def _fire(self, timer: Timer, report: Report) -> list[asyncio.Future[Any]]:
         """Decide on the report's clocks as of its latest event; a report that has moved on
         since refuses the command (it carries that event's sequence)."""
         chain = []
         if timer.action is Action.MISS and report.agency_code:
             chain = await self._chains(report.agency_code, report.category)
         command = fire(report, timer, chain)
-        if command is not None:
-            await self._send(report, timer, command)
+        return [] if command is None else [await self._send(report, timer, command)]
 
-    async def _send(self, report: Report, timer: Timer, decision: Message) -> None:
+    async def _send(self, report: Report, timer: Timer, decision: Message) -> asyncio.Future[Any]:
         cause = Causation(service_actor(NAME), timer.command_id, timer.key)
         command = new_command(report.report_id, decision, cause, datetime.now(UTC), report.sequence)
         command.envelope.command_id = timer.command_id
-        await self._producer.send_and_wait(
+        log.info("firing %s", timer.key, extra={"report_id": report.report_id})
+        acknowledged: asyncio.Future[Any] = await self._producer.send(
             REPORT_COMMANDS, command.envelope.SerializeToString(), key=report.report_id.encode()
         )
-        self.fired += 1
-        log.info("fired %s", timer.key, extra={"report_id": report.report_id})
+        return acknowledged
 
 
 def _at(timer: Timer, due: datetime) -> Timer:

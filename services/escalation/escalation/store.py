@@ -170,11 +170,10 @@ class Timetable:
     ) -> list[tuple[Timer, Report]]:
         """Timers with after < due <= until, soonest first, each with its report's clocks."""
         found: list[tuple[Timer, Report]] = []
+        shards = [bucket(partition, shard) for shard in range(SHARDS)]
         for hour in _hours(after, until):
-            for shard in range(SHARDS):
-                found_bucket = await self._hour(hour).find_one({"_id": bucket(partition, shard)})
-                timers = found_bucket["timers"].values() if found_bucket else []
-                entries = [_due(d) for d in timers]
+            async for found_bucket in self._hour(hour).find({"_id": {"$in": shards}}):
+                entries = [_due(d) for d in found_bucket["timers"].values()]
                 found += [(t, r) for t, r in entries if after < t.due <= until]
         return sorted(found, key=lambda pair: pair[0])
 
