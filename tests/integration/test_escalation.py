@@ -178,3 +178,22 @@ async def test_a_timer_scheduled_after_its_moment_fires_at_the_next_tick(
     # The verification deadline passed long ago: no reminder, the miss at once.
     assert [type(s.payload) for s in sent] == [c.RecordDeadlineMissed]
     assert escalation.fired == 1
+
+
+async def test_a_closed_reports_timers_are_forgotten(
+    infra: Infrastructure,
+    database: AsyncDatabase[Document],
+    producer: AIOKafkaProducer,
+    report_id: str,
+) -> None:
+    filed = datetime(2026, 9, 7, 9, tzinfo=WITA)
+    clock = FakeClock(filed)
+    escalation = _escalation(database, producer, clock)
+    submitted = e.ReportSubmitted(type=e.REPORT_TYPE_COMPLAINT, region_code="73.71")
+    await escalation.handle(_record(report_id, 1, submitted, filed))
+    rejected = e.ReportRejected(reason=e.REJECTION_REASON_TOO_GENERAL)
+    await escalation.handle(_record(report_id, 2, rejected, filed + timedelta(hours=1)))
+    clock.at = filed + timedelta(days=30)
+    await escalation.tick([0])
+    assert escalation.fired == 0
+    assert await Reports(database["reports"]).get(report_id) is None

@@ -76,8 +76,8 @@ class Escalation:
             await self._warn(event.payload, after.report_id)
         if isinstance(event.payload, ENDED):
             await self._reports.forget(after.report_id)
-            return
-        await self._reports.save(after)
+        else:
+            await self._reports.save(after)
         async with self._lock:
             await self._schedule(record.partition, report, after)
 
