@@ -9,7 +9,7 @@ import logging
 from dataclasses import dataclass
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import TopicAlreadyExistsError
+from aiokafka.errors import TopicAlreadyExistsError, for_code
 
 from lapor_common.logs import configure_logging
 from lapor_common.settings import PlatformSettings
@@ -60,19 +60,24 @@ async def ensure_topics(bootstrap_servers: str, specs: list[TopicSpec], replicat
         existing = set(await admin.list_topics())
         for spec in specs:
             if spec.name not in existing:
-                await _create(admin, spec, replication)
+                await create_topic(admin, spec, replication)
         await asyncio.wait_for(until_led(admin, specs), _READY_TIMEOUT_S)
     finally:
         await admin.close()
 
 
-async def _create(admin: AIOKafkaAdminClient, spec: TopicSpec, replication: int) -> None:
+async def create_topic(admin: AIOKafkaAdminClient, spec: TopicSpec, replication: int) -> None:
+    """Create a topic; one created meanwhile is fine, any other refusal is raised with the
+    broker's error (create_topics returns errors instead of raising them)."""
     new = NewTopic(spec.name, spec.partitions, replication, topic_configs=spec.config)
-    try:
-        await admin.create_topics([new])
-        log.info("created topic %s (%d partitions)", spec.name, spec.partitions)
-    except TopicAlreadyExistsError:
-        log.info("topic %s was created concurrently", spec.name)
+    response = await admin.create_topics([new])
+    for _, error_code, message, *_ in response.topic_errors:
+        if error_code == TopicAlreadyExistsError.errno:
+            log.info("topic %s was created concurrently", spec.name)
+            return
+        if error_code:
+            raise for_code(error_code)(f"creating topic {spec.name}: {error_code} {message}")
+    log.info("created topic %s (%d partitions)", spec.name, spec.partitions)
 
 
 async def until_led(admin: AIOKafkaAdminClient, specs: list[TopicSpec]) -> None:

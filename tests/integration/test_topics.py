@@ -1,10 +1,21 @@
 """The platform's topics exist as declared: report events kept forever, sized by settings."""
 
+import uuid
+
+import pytest
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
+from aiokafka.errors import InvalidReplicationFactorError
 
 from lapor_common.settings import PlatformSettings
-from lapor_common.topics import DEAD_LETTER, REPORT_EVENTS, ensure_topics, platform_topics
+from lapor_common.topics import (
+    DEAD_LETTER,
+    REPORT_EVENTS,
+    TopicSpec,
+    create_topic,
+    ensure_topics,
+    platform_topics,
+)
 from tests.eventually import eventually
 from tests.infra import Infrastructure
 
@@ -48,3 +59,19 @@ async def test_topics_have_the_configured_partitions_and_creation_is_idempotent(
     partitions = {topic["topic"]: len(topic["partitions"]) for topic in described}
     assert partitions == {spec.name: spec.partitions for spec in specs}
     assert partitions[REPORT_EVENTS] == settings.report_events_partitions
+
+
+async def test_a_topic_the_broker_refuses_is_an_error_not_a_silent_success(
+    infra: Infrastructure,
+) -> None:
+    """One broker cannot hold three replicas: the refusal is raised with the broker's reason."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=infra.kafka_bootstrap_servers)
+    await admin.start()
+    try:
+        spec = TopicSpec(f"lapor.test-refused-{uuid.uuid4().hex[:8]}", 1, {})
+        with pytest.raises(InvalidReplicationFactorError, match="creating topic"):
+            await create_topic(admin, spec, replication=3)
+        await create_topic(admin, TopicSpec(spec.name, 1, {}), replication=1)
+        await create_topic(admin, TopicSpec(spec.name, 1, {}), replication=1)  # exists: fine
+    finally:
+        await admin.close()

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
 
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import TopicAlreadyExistsError, UnknownTopicOrPartitionError, for_code
+from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.errors import UnknownTopicOrPartitionError, for_code
 from aiokafka.protocol.admin import CreateAclsRequest, DeleteAclsRequest, DescribeAclsRequest
 
-from lapor_common.topics import TopicSpec, until_led
+from lapor_common.topics import TopicSpec, create_topic, until_led
 
 log = logging.getLogger(__name__)
 
@@ -212,16 +212,8 @@ class AgencyAccess:
         return len(described["partitions"])
 
     async def _create_topic(self, topic: str) -> None:
-        new = NewTopic(
-            topic, self._partitions, self._replication_factor, topic_configs=self._config
-        )
-        response = await self._admin.create_topics([new])
-        for _, error_code, message, *_ in response.topic_errors:
-            if error_code == TopicAlreadyExistsError.errno:
-                log.info("topic %s was created concurrently", topic)
-                return
-            _raise_for(error_code, message, f"creating topic {topic}")
-        log.info("created topic %s (%d partitions)", topic, self._partitions)
+        spec = TopicSpec(topic, self._partitions, self._config)
+        await create_topic(self._admin, spec, self._replication_factor)
 
     async def _create_acl(self, binding: _Binding, who: str) -> None:
         request = CreateAclsRequest(*_acl_fields(binding, who))
