@@ -9,13 +9,19 @@ Needs the infrastructure only, not the services (their consumers would take the 
         populate --reports 1000000
     PYTHONPATH=libs:services/escalation .venv/bin/python bench/escalation_timers.py \
         fire --due 20000
+    PYTHONPATH=libs:services/escalation .venv/bin/python bench/escalation_timers.py restart
 """
 
 import argparse
 import asyncio
+import os
 import random
 import resource
+import subprocess
+import sys
+import tempfile
 import time
+import urllib.request
 import zlib
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
@@ -27,7 +33,7 @@ from escalation.domain.clocks import AGENCY_CLOCKS, Report, Rules
 from escalation.domain.policy import load_policies
 from escalation.domain.timers import Rung, timers
 from escalation.handlers import Escalation
-from escalation.store import Reports, Timetable, Warnings, bucket, hour_collection, to_document
+from escalation.store import Reports, Timetable, Warnings, place, timer_entry, to_document
 from lapor.report.v1 import events_pb2 as e
 from lapor_common.kafka_io import durable_producer
 from lapor_common.mongo import Document, mongo_client
@@ -63,23 +69,13 @@ Buckets = dict[tuple[str, str], dict[str, Any]]
 
 
 def _buckets(reports: list[Report]) -> Buckets:
-    """The timetable documents for these reports, by (hour collection, bucket id), built in
-    memory as Timetable.add would write them."""
-    from escalation.store import _own_clock, _shard  # noqa: PLC0415 - bench only
-
+    """The timetable documents for these reports, by (hour collection, bucket id): what
+    Timetable.add writes, gathered in memory to be written in bulk."""
     found: Buckets = defaultdict(dict)
     for report in reports:
         partition = zlib.crc32(report.report_id.encode()) % PARTITIONS
         for timer in timers(report, RULES.calendar):
-            slim = Report(**{**report.__dict__, "clocks": _own_clock(report, timer)})
-            where = (hour_collection(timer.due), bucket(partition, _shard(report.report_id)))
-            found[where][timer.command_id] = {
-                "due": timer.due,
-                "kind": timer.kind.value,
-                "action": timer.action.value,
-                "deadline": timer.deadline,
-                "report": to_document(slim),
-            }
+            found[place(partition, timer)][timer.command_id] = timer_entry(timer, report)
     return found
 
 
@@ -157,6 +153,40 @@ async def fire(due: int) -> None:
     await client.close()
 
 
+def restart() -> None:
+    """Start the escalation service on the populated database; time until /readyz answers
+    200, then its resident memory after it has run for a few seconds."""
+    clock = Path(tempfile.mkdtemp()) / "clock"
+    clock.write_text(NOW.isoformat())
+    env = {
+        **os.environ,
+        "ESCALATION_DATABASE": DATABASE,
+        "ESCALATION_CLOCK_FILE": str(clock),
+        "ESCALATION_HTTP_PORT": "28003",
+        "ESCALATION_GRPC_PORT": "28053",
+    }
+    started = time.perf_counter()
+    service = subprocess.Popen([sys.executable, "-m", "escalation"], env=env)
+    try:
+        while not _ready("http://127.0.0.1:28003/readyz"):
+            time.sleep(0.05)
+        print(f"ready {time.perf_counter() - started:.2f} s after the process started")
+        time.sleep(5)
+        rss = Path(f"/proc/{service.pid}/status").read_text().split("VmRSS:")[1].split()[0]
+        print(f"resident memory after 5 s: {int(rss) // 1024} MiB")
+    finally:
+        service.terminate()
+        service.wait()
+
+
+def _ready(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=1) as answer:
+            return bool(answer.status == 200)
+    except OSError:
+        return False
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -164,11 +194,14 @@ def main() -> None:
     populating.add_argument("--reports", type=int, default=1_000_000)
     populating.add_argument("--timers-only", action="store_true", help="keep the reports")
     commands.add_parser("fire").add_argument("--due", type=int, default=20_000)
+    commands.add_parser("restart")
     args = parser.parse_args()
     if args.command == "populate":
         asyncio.run(populate(args.reports, args.timers_only))
-    else:
+    elif args.command == "fire":
         asyncio.run(fire(args.due))
+    else:
+        restart()
 
 
 if __name__ == "__main__":

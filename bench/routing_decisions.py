@@ -9,6 +9,7 @@ administrators) and how long loading routing's knowledge takes.
 
 import argparse
 import csv
+import resource
 import statistics
 import time
 from collections import Counter
@@ -112,7 +113,9 @@ def main() -> None:
             timings.append(time.perf_counter() - begin)
             outcomes[type(command).__name__] += 1
     total = sum(timings)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
     print(f"knowledge loaded in {loaded:.2f} s (directory, gazetteer, rules, model training)")
+    print(f"peak memory of this process with it loaded: {peak} MiB")
     print(f"{len(timings)} decisions in {total:.2f} s: {len(timings) / total:.0f} decisions/s")
     print(
         f"per decision: median {statistics.median(timings) * 1000:.2f} ms, "

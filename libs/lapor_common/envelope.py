@@ -73,7 +73,7 @@ class Causation:
     causation_id: str = ""
 
 
-def _timestamp(moment: datetime) -> Timestamp:
+def timestamp(moment: datetime) -> Timestamp:
     stamp = Timestamp()
     stamp.FromDatetime(moment)
     return stamp
@@ -95,7 +95,7 @@ def new_event(
         event_type=event_type,
         report_id=report_id,
         sequence=sequence,
-        occurred_at=_timestamp(at),
+        occurred_at=timestamp(at),
         actor=cause.actor,
         correlation_id=cause.correlation_id,
         causation_id=cause.causation_id,
@@ -112,7 +112,7 @@ def new_command(
         command_id=str(uuid.uuid4()),
         command_type=_name_of(payload, COMMAND_TYPES),
         report_id=report_id,
-        issued_at=_timestamp(at),
+        issued_at=timestamp(at),
         actor=cause.actor,
         correlation_id=cause.correlation_id,
         causation_id=cause.causation_id,

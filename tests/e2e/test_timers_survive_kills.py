@@ -65,7 +65,7 @@ async def _cursors_past(infra: Infrastructure, moment: datetime) -> bool:
         cursors = [c async for c in client["lapor_escalation"]["cursors"].find({})]
     finally:
         await client.close()
-    return bool(cursors) and all(c["at"].replace(tzinfo=UTC) >= moment for c in cursors)
+    return bool(cursors) and all(c["at"] >= moment for c in cursors)
 
 
 async def _commands_decided(infra: Infrastructure) -> bool:

@@ -28,19 +28,14 @@ from escalation.domain.timers import Action, Timer
 from lapor_common.mongo import Document
 
 
-def _utc(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def _clock(d: dict[str, Any]) -> Clock:
-    paused = d["paused_at"]
     return Clock(
         kind=ClockKind(d["kind"]),
         agency_code=d["agency_code"],
-        started_at=_utc(d["started_at"]),
-        deadline=_utc(d["deadline"]),
+        started_at=d["started_at"],
+        deadline=d["deadline"],
         policy_version=d["policy_version"],
-        paused_at=_utc(paused) if paused else None,
+        paused_at=d["paused_at"],
         reminded=d["reminded"],
     )
 
@@ -103,6 +98,24 @@ def bucket(partition: int, shard: int) -> str:
     return f"{partition}:{shard}"
 
 
+def place(partition: int, timer: Timer) -> tuple[str, str]:
+    """Where a timer is kept: its hour's collection and the bucket in it."""
+    return hour_collection(timer.due), bucket(partition, _shard(timer.report_id))
+
+
+def timer_entry(timer: Timer, report: Report) -> Document:
+    """A timer as kept: what firing needs, i.e. the report's sequence, agency, tier and this
+    timer's clock."""
+    own = tuple(c for c in report.clocks if c.kind is timer.kind)
+    return {
+        "due": timer.due,
+        "kind": timer.kind.value,
+        "action": timer.action.value,
+        "deadline": timer.deadline,
+        "report": to_document(replace(report, clocks=own)),
+    }
+
+
 def _hours(after: datetime, until: datetime) -> list[datetime]:
     hour = after.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
     found = []
@@ -112,17 +125,13 @@ def _hours(after: datetime, until: datetime) -> list[datetime]:
     return found
 
 
-def _own_clock(report: Report, timer: Timer) -> tuple[Clock, ...]:
-    return tuple(c for c in report.clocks if c.kind is timer.kind)
-
-
 def _due(d: dict[str, Any]) -> tuple[Timer, Report]:
     timer = Timer(
-        due=_utc(d["due"]),
+        due=d["due"],
         report_id=d["report"]["_id"],
         kind=ClockKind(d["kind"]),
         action=Action(d["action"]),
-        deadline=_utc(d["deadline"]),
+        deadline=d["deadline"],
     )
     return timer, from_document(d["report"])
 
@@ -138,30 +147,24 @@ class Timetable:
     async def cursor(self, partition: int) -> datetime | None:
         """Up to when every timer of the partition has fired; None before the first firing."""
         found = await self._cursors.find_one({"_id": f"cursor:{partition}"})
-        return _utc(found["at"]) if found else None
+        return found["at"] if found else None
 
     async def set_cursor(self, partition: int, at: datetime) -> None:
         await self._cursors.replace_one({"_id": f"cursor:{partition}"}, {"at": at}, upsert=True)
 
     async def add(self, partition: int, timer: Timer, report: Report) -> None:
-        entry = {
-            "due": timer.due,
-            "kind": timer.kind.value,
-            "action": timer.action.value,
-            "deadline": timer.deadline,
-            # What firing needs: the report's sequence, agency, tier and this timer's clock.
-            "report": to_document(replace(report, clocks=_own_clock(report, timer))),
-        }
-        await self._hour(timer.due).update_one(
-            {"_id": bucket(partition, _shard(report.report_id))},
-            {"$set": {f"timers.{timer.command_id}": entry}},
+        hour, bucket_id = place(partition, timer)
+        await self._db[hour].update_one(
+            {"_id": bucket_id},
+            {"$set": {f"timers.{timer.command_id}": timer_entry(timer, report)}},
             upsert=True,
         )
 
     async def remove(self, partition: int, timer: Timer) -> None:
         """Forget a timer whose clock stopped or moved."""
-        await self._hour(timer.due).update_one(
-            {"_id": bucket(partition, _shard(timer.report_id))},
+        hour, bucket_id = place(partition, timer)
+        await self._db[hour].update_one(
+            {"_id": bucket_id},
             {"$unset": {f"timers.{timer.command_id}": ""}},
         )
 
@@ -203,5 +206,5 @@ class Warnings:
     async def of(self, agency_code: str) -> list[dict[str, Any]]:
         found = await self._warnings.find_one({"_id": agency_code})
         warnings = list(found["warnings"].values()) if found else []
-        warnings.sort(key=lambda w: _utc(w["deadline"]), reverse=True)
-        return [{**w, "deadline": _utc(w["deadline"]).isoformat()} for w in warnings]
+        warnings.sort(key=lambda w: w["deadline"], reverse=True)
+        return [{**w, "deadline": w["deadline"].isoformat()} for w in warnings]

@@ -24,16 +24,17 @@ from routing.registry import Registry
 from routing.rpc import registration
 from routing.rules import load_rules
 from routing.settings import RoutingSettings
-from routing.taxonomy import load_taxonomy
+from routing.taxonomy import Taxonomy, load_taxonomy
 
 
 async def _nothing() -> None:
     """Nothing to undo."""
 
 
-def _knowledge(platform: PlatformSettings, settings: RoutingSettings) -> Knowledge:
+def _knowledge(
+    platform: PlatformSettings, settings: RoutingSettings, taxonomy: Taxonomy
+) -> Knowledge:
     data = settings.data_dir
-    taxonomy = load_taxonomy(data / "taxonomy.toml")
     base = Classifier.train(load_training(data / "training.csv"), list(taxonomy.categories))
     router = Router(
         directory=load_directory(platform.regions_dir),
@@ -57,7 +58,8 @@ def _tuning(settings: RoutingSettings) -> Tuning:
 def bootstrap(platform: PlatformSettings, settings: RoutingSettings) -> ServiceRuntime:
     clients = connect(platform, NAME, settings.database)
     db = clients.database
-    knowledge = _knowledge(platform, settings)
+    taxonomy = load_taxonomy(settings.data_dir / "taxonomy.toml")
+    knowledge = _knowledge(platform, settings, taxonomy)
     open_reports = OpenReports(db["open_reports"])
     lessons = Lessons(db["lessons"], db["models"])
     handler = RoutingHandler(
@@ -81,7 +83,6 @@ def bootstrap(platform: PlatformSettings, settings: RoutingSettings) -> ServiceR
     app = stream_app(platform.kafka_bootstrap_servers, settings.stream_state_dir)
     attach_router(app, clients.producer, handler)
     key = platform.jwt_signing_key.get_secret_value() if platform.jwt_signing_key else None
-    taxonomy = load_taxonomy(settings.data_dir / "taxonomy.toml")
     return ServiceRuntime(
         name=NAME,
         endpoints=settings,

@@ -10,7 +10,7 @@ Every query filters on ``_id`` alone (see docs/adr/0002).
 """
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
@@ -26,10 +26,6 @@ class Stored:
     case: Case
     sequence: int
     shareable: bytes  # the ReportSubmitted envelope with the reporter's data removed
-
-
-def _utc(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _location(value: list[float] | None) -> tuple[float, float] | None:
@@ -50,7 +46,7 @@ class Cases:
             body=d["body"],
             region_code=d["region_code"],
             category_code=d["category_code"],
-            submitted_at=_utc(d["submitted_at"]),
+            submitted_at=d["submitted_at"],
             location=_location(d["location"]),
             declined=tuple(d["declined"]),
             agency_code=d["agency_code"],
@@ -97,7 +93,7 @@ class OpenReports:
                     d["area"],
                     d["category_code"],
                     frozenset(d["words"]),
-                    _utc(d["submitted_at"]),
+                    d["submitted_at"],
                     _location(d["location"]),
                 )
             )
@@ -154,7 +150,7 @@ class Lessons:
 
     async def all(self) -> list[Example]:
         found = [d async for d in self._lessons.find({})]
-        found.sort(key=lambda d: (_utc(d["learned_at"]), d["_id"]))
+        found.sort(key=lambda d: (d["learned_at"], d["_id"]))
         return [Example(d["category_code"], d["title"], d["body"]) for d in found]
 
     async def record_model(self, version: str, lessons: int, at: datetime) -> None:

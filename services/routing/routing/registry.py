@@ -10,7 +10,6 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from google.protobuf.message import DecodeError, Message
-from google.protobuf.timestamp_pb2 import Timestamp
 
 from lapor.directory.v1.events_pb2 import (
     AgencyConnected,
@@ -20,7 +19,7 @@ from lapor.directory.v1.events_pb2 import (
     DirectoryEvent,
 )
 from lapor.events.v1.envelope_pb2 import Actor
-from lapor_common.envelope import UndecodableMessage
+from lapor_common.envelope import UndecodableMessage, timestamp
 from routing.directory import Agency, Directory
 
 CHANGE_TYPES: dict[str, type[Message]] = {
@@ -64,13 +63,11 @@ class Registry:
 
 
 def new_change(agency_code: str, payload: Message, actor: Actor, at: datetime) -> DirectoryEvent:
-    stamp = Timestamp()
-    stamp.FromDatetime(at)
     return DirectoryEvent(
         event_id=str(uuid.uuid4()),
         event_type=type(payload).__name__,
         agency_code=agency_code,
-        occurred_at=stamp,
+        occurred_at=timestamp(at),
         actor=actor,
         schema_version=SCHEMA_VERSION,
         payload=payload.SerializeToString(),

@@ -15,13 +15,13 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from google.protobuf.message import Message
-from google.protobuf.timestamp_pb2 import Timestamp
 
 from escalation.domain.calendar import WorkingCalendar, end_of_day, local_day, zone_of_agency
 from escalation.domain.clocks import PROTO_KINDS, Clock, Report
 from escalation.domain.policy import ClockKind
 from lapor.report.v1 import commands_pb2 as c
 from lapor.report.v1.events_pb2 import CLOSURE_REASON_AUTO_CLOSED
+from lapor_common.envelope import timestamp
 
 _IDS = uuid.UUID("6f1c4a0e-5f1e-4d0b-9a41-3b0c2d7e8a55")
 
@@ -78,12 +78,6 @@ def timers(report: Report, calendar: WorkingCalendar) -> list[Timer]:
     return sorted(found)
 
 
-def _stamp(moment: datetime) -> Timestamp:
-    stamp = Timestamp()
-    stamp.FromDatetime(moment)
-    return stamp
-
-
 def _next_rung(report: Report, chain: list[Rung]) -> tuple[Rung, int] | None:
     """The tier above the report's agency (``chain`` starts with that agency), and the report's
     escalation tier once there."""
@@ -96,7 +90,7 @@ def fire(report: Report, timer: Timer, chain: list[Rung]) -> Message | None:
     clock = report.clock(timer.kind)
     if clock is None or clock.deadline != timer.deadline or clock.paused_at is not None:
         return None
-    deadline, kind = _stamp(clock.deadline), PROTO_KINDS[clock.kind]
+    deadline, kind = timestamp(clock.deadline), PROTO_KINDS[clock.kind]
     if timer.action is Action.REMIND:
         if clock.reminded:
             return None
