@@ -1,16 +1,18 @@
 """Bearer tokens of officers and administrators (JWT, HS256): checked the same way by every
 service that accepts them.
 
-Claims: ``sub`` (who), ``role`` (``officer`` or ``administrator``), ``agency``
-(an officer's agency code), ``iss``/``aud`` (``lapor``), ``iat`` and ``exp``.
+Claims: ``sub`` (who), ``role`` (``officer``, ``administrator``, or ``service`` for one of
+the platform's own services calling another, ``sub`` naming it), ``agency`` (an officer's
+agency code), ``iss``/``aud`` (``lapor``), ``iat`` and ``exp``.
 """
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 import jwt
 
 ISSUER = "lapor"
-ROLES = ("officer", "administrator")
+ROLES = ("officer", "administrator", "service")
 
 
 class Unauthenticated(Exception):
@@ -22,6 +24,25 @@ class Claims:
     subject: str
     role: str
     agency: str
+
+
+def issue(key: str, role: str, subject: str, agency: str, lifetime: timedelta) -> str:
+    """A signed bearer token; ``verify`` with the same key proves it."""
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {sorted(ROLES)}")
+    if role == "officer" and not agency:
+        raise ValueError("an officer's token names the officer's agency")
+    now = datetime.now(UTC)
+    claims = {
+        "sub": subject,
+        "role": role,
+        "agency": agency,
+        "iss": ISSUER,
+        "aud": ISSUER,
+        "iat": now,
+        "exp": now + lifetime,
+    }
+    return jwt.encode(claims, key, algorithm="HS256")
 
 
 def verify(key: str | None, token: str) -> Claims:

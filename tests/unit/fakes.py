@@ -108,18 +108,20 @@ class FakeIdentityVault(IdentityVault):
 
     def __init__(self, secret: bytes = b"unit-test-derivation-key") -> None:
         self.keys: dict[str, bytes] = {}
+        self.secrets: dict[str, str] = {}
         self._secret = secret
 
-    async def seal(self, identity: ReporterIdentity) -> Sealed:
+    async def seal(self, identity: ReporterIdentity, access_secret: str) -> Sealed:
         await asyncio.sleep(0)
         key_id = uuid.uuid4().hex
         self.keys[key_id] = AESGCM.generate_key(bit_length=256)
+        self.secrets[key_id] = access_secret
         nonce = os.urandom(12)
         plain = identity.SerializeToString()
         ciphertext = AESGCM(self.keys[key_id]).encrypt(nonce, plain, key_id.encode())
         return Sealed(key_id=key_id, nonce=nonce, ciphertext=ciphertext)
 
-    async def open(self, sealed: Sealed) -> ReporterIdentity | None:
+    async def open_with_secret(self, sealed: Sealed) -> tuple[ReporterIdentity, str] | None:
         await asyncio.sleep(0)
         key = self.keys.get(sealed.key_id)
         if key is None:
@@ -128,11 +130,12 @@ class FakeIdentityVault(IdentityVault):
             plain = AESGCM(key).decrypt(sealed.nonce, sealed.ciphertext, sealed.key_id.encode())
         except InvalidTag:
             return None
-        return ReporterIdentity.FromString(plain)
+        return ReporterIdentity.FromString(plain), self.secrets[sealed.key_id]
 
     async def erase(self, key_id: str) -> None:
         await asyncio.sleep(0)
         self.keys.pop(key_id, None)
+        self.secrets.pop(key_id, None)
 
     def derive(self, purpose: str, text: str) -> bytes:
         return hmac.new(self._secret, f"{purpose}\x00{text}".encode(), hashlib.sha256).digest()

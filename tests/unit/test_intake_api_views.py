@@ -264,7 +264,7 @@ BAD_AUTHORIZATION = {
     + issue_token("another-key-of-at-least-32-bytes!!", "administrator", "a", "", 1),
     "expired": "Bearer " + issue_token(KEY, "administrator", "admin", "", -1),
     "expired officer": "Bearer " + issue_token(KEY, "officer", "budi", AGENCY, -1),
-    "unknown role": "Bearer " + jwt.encode(_claims(role="service"), KEY, algorithm="HS256"),
+    "unknown role": "Bearer " + jwt.encode(_claims(role="superuser"), KEY, algorithm="HS256"),
     "officer without agency": "Bearer "
     + jwt.encode(_claims(role="officer"), KEY, algorithm="HS256"),
     "no expiry": "Bearer " + jwt.encode(_claims(exp=None), KEY, algorithm="HS256"),

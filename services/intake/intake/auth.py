@@ -6,34 +6,22 @@ issues tokens for development.
 
 import argparse
 import os
-from datetime import UTC, datetime, timedelta
-
-import jwt
+from datetime import timedelta
 
 from intake.domain.model import Principal, Role
-from lapor_common.tokens import ISSUER, Unauthenticated, verify
+from lapor_common.tokens import Unauthenticated, issue, verify
 
 __all__ = ["Unauthenticated", "issue_token", "principal_from_token"]
 
-_ROLES = {"officer": Role.OFFICER, "administrator": Role.ADMINISTRATOR}
+_ROLES = {
+    "officer": Role.OFFICER,
+    "administrator": Role.ADMINISTRATOR,
+    "service": Role.SERVICE,
+}
 
 
 def issue_token(key: str, role: str, subject: str, agency: str, hours: float) -> str:
-    if role not in _ROLES:
-        raise ValueError(f"role must be one of {sorted(_ROLES)}")
-    if role == "officer" and not agency:
-        raise ValueError("an officer's token names the officer's agency")
-    now = datetime.now(UTC)
-    claims = {
-        "sub": subject,
-        "role": role,
-        "agency": agency,
-        "iss": ISSUER,
-        "aud": ISSUER,
-        "iat": now,
-        "exp": now + timedelta(hours=hours),
-    }
-    return jwt.encode(claims, key, algorithm="HS256")
+    return issue(key, role, subject, agency, timedelta(hours=hours))
 
 
 def principal_from_token(key: str | None, token: str) -> Principal:

@@ -190,7 +190,7 @@ class ReportWriter:
             if state is not None:
                 return replace(self._replayed(state, idempotency), access_secret=secret)
             decide_submit(command, self._region_exists)  # refuse bad input before sealing
-            sealed = await self._vault.seal(identity) if identity is not None else None
+            sealed = await self._vault.seal(identity, secret) if identity is not None else None
             submission = replace(
                 command, reporter=sealed, access_secret_sha256=secret_digest(secret)
             )

@@ -207,6 +207,26 @@ class ReportService(pb_grpc.ReportServiceServicer):
             tracking_id=outcome.report_id, sequence=outcome.sequence, status=outcome.status.value
         )
 
+    async def GetReporterContact(
+        self, request: pb.GetReporterContactRequest, context: Context
+    ) -> pb.GetReporterContactResponse:
+        try:
+            report_id = normalize_tracking_id(request.tracking_id)
+            if report_id is None:
+                raise Invalid(["tracking_id is malformed (e.g. 7K3M-9QXD-2F8A)"])
+            found = await self._reader.contact(report_id, self._caller(context))
+        except (Invalid, NotFound, Forbidden, Unauthenticated) as exc:
+            await _abort(context, exc)
+        answer = pb.GetReporterContactResponse(
+            access_secret=found.access_secret,
+            erased=found.erased,
+            anonymous=found.anonymous,
+            language=found.language,
+        )
+        if found.identity is not None:
+            answer.contact.CopyFrom(found.identity)
+        return answer
+
 
 def registration(
     writer: ReportWriter, reader: ReportReader, signing_key: str | None

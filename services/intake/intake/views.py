@@ -4,12 +4,32 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from intake.domain.fold import fold
-from intake.domain.model import NotFound, Principal, ReportState, Role, audience, sees_identity
+from intake.domain.model import (
+    Forbidden,
+    NotFound,
+    Principal,
+    ReportState,
+    Role,
+    audience,
+    sees_identity,
+)
 from intake.domain.timeline import Entry, entry
 from intake.identity import IdentityVault
 from intake.store import EventCopy, ReportStore
 from lapor.report.v1.events_pb2 import ReporterIdentity, RoutingSuggested
 from lapor_common.envelope import Event
+
+# The one service entitled to reporters' contacts: it tells them what happened.
+CONTACT_READER = "notification"
+
+
+@dataclass(frozen=True)
+class Contact:
+    identity: ReporterIdentity | None
+    access_secret: str
+    erased: bool
+    anonymous: bool
+    language: str
 
 
 @dataclass(frozen=True)
@@ -61,3 +81,21 @@ class ReportReader:
             original = await self._store.get(state.duplicate_of)
         suggested = _latest_suggestion(events, state, role)
         return View(state, role, identity, timeline, suggested, original)
+
+    async def contact(self, report_id: str, who: Principal) -> Contact:
+        """How to reach the reporter, for the notification service alone; never the identity
+        number, which no message needs."""
+        if who.role is not Role.SERVICE or who.subject != CONTACT_READER:
+            raise Forbidden("only the notification service may read reporters' contacts")
+        state = await self._store.get(report_id)
+        if state is None:
+            raise NotFound("no report with that tracking id")
+        opened = await self._vault.open_with_secret(state.reporter) if state.reporter else None
+        identity = None
+        if opened is not None:
+            identity = ReporterIdentity(
+                name=opened[0].name, phone=opened[0].phone, email=opened[0].email
+            )
+        erased = state.reporter_erased or (state.reporter is not None and opened is None)
+        secret = opened[1] if opened else ""
+        return Contact(identity, secret, erased, state.anonymous, state.language)
