@@ -12,12 +12,13 @@ from typing import Any
 import httpx
 from aiokafka import AIOKafkaConsumer
 
-from escalation.domain.calendar import WITA, end_of_day, indonesian_calendar, local_day
+from escalation.domain.calendar import end_of_day, indonesian_calendar, local_day
 from intake.auth import issue_token
 from lapor_common.envelope import decode_event
 from lapor_common.mongo import mongo_client
 from lapor_common.replay import topic_partitions
 from lapor_common.topics import REPORT_COMMANDS, REPORT_EVENTS
+from lapor_common.zones import WITA
 from tests.e2e.conftest import Platform
 from tests.e2e.settling import at_agency
 from tests.e2e.test_lifecycle import _secrets

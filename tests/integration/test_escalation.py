@@ -15,7 +15,7 @@ from aiokafka import AIOKafkaProducer, ConsumerRecord
 from google.protobuf.message import Message
 from pymongo.asynchronous.database import AsyncDatabase
 
-from escalation.domain.calendar import WITA, indonesian_calendar
+from escalation.domain.calendar import indonesian_calendar
 from escalation.domain.clocks import Rules
 from escalation.domain.policy import load_policies
 from escalation.domain.timers import Rung
@@ -27,6 +27,7 @@ from lapor.report.v1 import events_pb2 as e
 from lapor_common.envelope import Causation, Command, decode_command, new_event
 from lapor_common.mongo import Document
 from lapor_common.topics import REPORT_COMMANDS
+from lapor_common.zones import WITA
 from tests.infra import Infrastructure
 from tests.kafka_reading import TopicReader
 

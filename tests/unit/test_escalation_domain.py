@@ -9,13 +9,7 @@ import pytest
 from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
 
-from escalation.domain.calendar import (
-    WIB,
-    WIT,
-    WITA,
-    indonesian_calendar,
-    zone_of_agency,
-)
+from escalation.domain.calendar import indonesian_calendar
 from escalation.domain.clocks import Report, Rules, evolve
 from escalation.domain.policy import ClockKind, Policies, load_policies
 from escalation.domain.timers import Action, Rung, fire, timers
@@ -23,6 +17,7 @@ from lapor.events.v1.envelope_pb2 import Actor
 from lapor.report.v1 import commands_pb2 as c
 from lapor.report.v1 import events_pb2 as e
 from lapor_common.envelope import Causation, new_event
+from lapor_common.zones import WIB, WITA
 
 POLICIES = Path(__file__).resolve().parents[2] / "services/escalation/escalation/data/policies.toml"
 CALENDAR = indonesian_calendar(2025, 2028)
@@ -71,15 +66,6 @@ def _deadline(report: Report, kind: ClockKind) -> datetime:
 
 def _complaint() -> e.ReportSubmitted:
     return e.ReportSubmitted(type=e.REPORT_TYPE_COMPLAINT, region_code="73.71")
-
-
-def test_agencies_keep_their_provinces_time() -> None:
-    assert zone_of_agency("pemkot-7371.dinkes") is WITA
-    assert zone_of_agency("pemkab-3204") is WIB
-    assert zone_of_agency("pemprov-91.disdik") is WIT
-    assert zone_of_agency("pemkab-6301") is WITA  # South Kalimantan
-    assert zone_of_agency("pemkab-6201") is WIB  # Central Kalimantan
-    assert zone_of_agency("kemenkes") is WIB
 
 
 def test_a_complaint_filed_on_the_friday_before_lebaran_in_makassar(rules: Rules) -> None:

@@ -5,9 +5,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, FastAPI, HTTPException, Path
 
-from escalation.domain.calendar import zone_of_agency
 from escalation.domain.clocks import Clock
 from escalation.store import Reports, Warnings
+from lapor_common.zones import zone_of_agency
 
 Code = Annotated[str, Path(min_length=1, max_length=200, pattern=r"^[a-z0-9][a-z0-9.-]*$")]
 TrackingId = Annotated[str, Path(min_length=1, max_length=40)]

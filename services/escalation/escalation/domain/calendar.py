@@ -1,9 +1,10 @@
-"""Working days (hari kerja) and Indonesia's three time zones.
+"""Working days (hari kerja).
 
 A working day is a weekday that is neither a national holiday nor cuti
 bersama. A deadline of N working days ends at the end (23:59:59.999) of the
 Nth working day after the day the clock started, in the responsible agency's
-zone: WIB (UTC+7), WITA (UTC+8) or WIT (UTC+9), from its province.
+zone: WIB (UTC+7), WITA (UTC+8) or WIT (UTC+9), from its province
+(``lapor_common.zones``).
 """
 
 from dataclasses import dataclass
@@ -12,32 +13,7 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
-WIB = ZoneInfo("Asia/Jakarta")
-WITA = ZoneInfo("Asia/Makassar")
-WIT = ZoneInfo("Asia/Jayapura")
-# Provinces by Kemendagri code: Bali, Nusa Tenggara, East/South/North Kalimantan and all of
-# Sulawesi keep WITA; Maluku and the Papua provinces WIT; the rest WIB.
-_WITA = frozenset({"51", "52", "53", "63", "64", "65", "71", "72", "73", "74", "75", "76"})
-_WIT = frozenset({"81", "82", "91", "92", "93", "94", "95", "96"})
 _END_OF_DAY = time(23, 59, 59, 999000)  # milliseconds: what MongoDB and Kafka keep
-_REGIONAL = ("pemprov-", "pemkab-", "pemkot-")
-
-
-def zone_of_province(province_code: str) -> ZoneInfo:
-    if province_code in _WITA:
-        return WITA
-    if province_code in _WIT:
-        return WIT
-    return WIB
-
-
-def zone_of_agency(agency_code: str) -> ZoneInfo:
-    """A regional agency keeps its province's time (``pemkot-7371.dinkes``: Makassar, WITA);
-    national bodies and the national administrators keep Jakarta's."""
-    for prefix in _REGIONAL:
-        if agency_code.startswith(prefix):
-            return zone_of_province(agency_code[len(prefix) : len(prefix) + 2])
-    return WIB
 
 
 @dataclass(frozen=True)

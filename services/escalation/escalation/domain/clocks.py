@@ -19,15 +19,11 @@ from typing import Any
 
 from google.protobuf.message import Message
 
-from escalation.domain.calendar import (
-    WorkingCalendar,
-    end_of_day,
-    local_day,
-    zone_of_agency,
-)
+from escalation.domain.calendar import WorkingCalendar, end_of_day, local_day
 from escalation.domain.policy import ClockKind, Policies
 from lapor.events.v1.envelope_pb2 import EventEnvelope
 from lapor.report.v1 import events_pb2 as e
+from lapor_common.zones import zone_of_agency
 
 K = ClockKind
 AGENCY_CLOCKS = (K.FIRST_RESPONSE, K.COMPLETION)

@@ -16,12 +16,13 @@ from enum import StrEnum
 
 from google.protobuf.message import Message
 
-from escalation.domain.calendar import WorkingCalendar, end_of_day, local_day, zone_of_agency
+from escalation.domain.calendar import WorkingCalendar, end_of_day, local_day
 from escalation.domain.clocks import PROTO_KINDS, Clock, Report
 from escalation.domain.policy import ClockKind
 from lapor.report.v1 import commands_pb2 as c
 from lapor.report.v1.events_pb2 import CLOSURE_REASON_AUTO_CLOSED
 from lapor_common.envelope import timestamp
+from lapor_common.zones import zone_of_agency
 
 _IDS = uuid.UUID("6f1c4a0e-5f1e-4d0b-9a41-3b0c2d7e8a55")
 
