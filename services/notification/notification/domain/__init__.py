@@ -1,0 +1,1 @@
+"""Notification's domain: plain data and pure functions, no I/O."""
