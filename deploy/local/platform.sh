@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Runs the whole platform on this machine, all on 127.0.0.1: Kafka, the MongoDB-wire
-# server, the platform's topics, the five services and the gateway (one base URL).
+# server, the platform's topics, the local mailbox (what notification sends: e-mail, SMS,
+# webhooks), the five services and the gateway (one base URL).
 # Usage: deploy/local/platform.sh run|up|down|status|logs
 #        deploy/local/platform.sh infra-up|infra-down|services-up|services-down
 # Env: LAPOR_RUN_DIR (default <repo>/.run), KAFKA_PORT, KAFKA_CONTROLLER_PORT, MONGO_PORT,
-#      GATEWAY_PORT, <SERVICE>_HTTP_PORT and <SERVICE>_GRPC_PORT, LAPOR_REGIONS_DIR.
+#      GATEWAY_PORT, <SERVICE>_HTTP_PORT and <SERVICE>_GRPC_PORT, LAPOR_REGIONS_DIR,
+#      MAILBOX_SMTP_PORT, MAILBOX_HTTP_PORT, MAILBOX_DIR, MAILBOX_SMS_KEY.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -29,25 +31,42 @@ for name in "${services[@]}"; do
 done
 # Escalation asks routing for escalation chains.
 export ESCALATION_ROUTING_TARGET="${ESCALATION_ROUTING_TARGET:-127.0.0.1:$ROUTING_GRPC_PORT}"
+# The local mailbox (deploy/local/mailbox) stands in for the SMTP relay, the SMS gateway and
+# agencies' webhook endpoints; notification sends to it (its SMTP password: dev_secrets).
+export MAILBOX_SMTP_PORT=${MAILBOX_SMTP_PORT:-1025} MAILBOX_HTTP_PORT=${MAILBOX_HTTP_PORT:-8025}
+export MAILBOX_DIR=${MAILBOX_DIR:-$LAPOR_RUN_DIR/mailbox}
+export MAILBOX_SMTP_USER=${MAILBOX_SMTP_USER:-notification} MAILBOX_SMS_KEY=${MAILBOX_SMS_KEY:-dev-sms-key}
+export NOTIFICATION_SMTP_HOST=${NOTIFICATION_SMTP_HOST:-127.0.0.1}
+export NOTIFICATION_SMTP_PORT=${NOTIFICATION_SMTP_PORT:-$MAILBOX_SMTP_PORT}
+export NOTIFICATION_SMTP_STARTTLS=${NOTIFICATION_SMTP_STARTTLS:-true}
+export NOTIFICATION_SMTP_USERNAME=${NOTIFICATION_SMTP_USERNAME:-$MAILBOX_SMTP_USER}
+export NOTIFICATION_SMTP_CA_FILE=${NOTIFICATION_SMTP_CA_FILE:-$MAILBOX_DIR/tls/cert.pem}
+export NOTIFICATION_SMS_GATEWAY_URL=${NOTIFICATION_SMS_GATEWAY_URL:-http://127.0.0.1:$MAILBOX_HTTP_PORT/sms}
+export NOTIFICATION_SMS_GATEWAY_KEY=${NOTIFICATION_SMS_GATEWAY_KEY:-$MAILBOX_SMS_KEY}
 
 say() { echo "platform: $*" >&2; }
 
 # Development secrets, made once per run dir and kept with its data (reporters' data keys
-# are wrapped by the identity key). Values already in the environment win.
+# are wrapped by the identity key); one added later is appended to an existing file.
+# Values already in the environment win.
 dev_secrets() {
   local file="$LAPOR_RUN_DIR/secrets.env"
-  if [ ! -f "$file" ]; then
-    mkdir -p "$LAPOR_RUN_DIR"
-    (umask 077 && {
-      echo "INTAKE_IDENTITY_KEY=$(head -c 32 /dev/urandom | base64)"
-      echo "LAPOR_JWT_SIGNING_KEY=$(head -c 32 /dev/urandom | base64 | tr -d '=+/')"
-    } >"$file")
-  fi
+  mkdir -p "$LAPOR_RUN_DIR"
+  (umask 077 && touch "$file")
+  add_secret "$file" INTAKE_IDENTITY_KEY "$(head -c 32 /dev/urandom | base64)"
+  add_secret "$file" LAPOR_JWT_SIGNING_KEY "$(head -c 32 /dev/urandom | base64 | tr -d '=+/')"
+  add_secret "$file" MAILBOX_SMTP_PASSWORD "$(head -c 24 /dev/urandom | base64 | tr -d '=+/')"
   local line name
   while read -r line; do
     name=${line%%=*}
     [ -n "${!name:-}" ] || export "$line"
   done <"$file"
+  export NOTIFICATION_SMTP_PASSWORD=${NOTIFICATION_SMTP_PASSWORD:-$MAILBOX_SMTP_PASSWORD}
+}
+
+# add_secret FILE NAME VALUE: a NAME=VALUE line, unless FILE has one for NAME already.
+add_secret() {
+  grep -q "^$2=" "$1" || echo "$2=$3" >>"$1"
 }
 
 # Running, and not a zombie waiting to be reaped.
@@ -110,6 +129,9 @@ wait_ready() {
 services_up() {
   mkdir -p "$pids" "$logs"
   dev_secrets
+  # Ready before the services: notification trusts the certificate it makes at its first start.
+  start mailbox "$here" "$python" "$here/mailbox"
+  wait_ready mailbox "http://127.0.0.1:$MAILBOX_HTTP_PORT/healthz" || return 1
   for name in "${services[@]}"; do
     start "$name" "$root/services/$name" "$python" -m "$name"
   done
@@ -125,6 +147,7 @@ services_down() {
   stop gateway
   for name in "${services[@]}"; do stop "$name" & done
   wait
+  stop mailbox
 }
 
 urls() {
@@ -134,6 +157,7 @@ LAPOR! is running (logs in $logs):
   Reports API               http://127.0.0.1:$GATEWAY_PORT/api/v1/reports
   API documentation         http://127.0.0.1:$GATEWAY_PORT/docs
   Statistics                http://127.0.0.1:$GATEWAY_PORT/api/v1/stats/summary
+  Sent messages (local mailbox) http://127.0.0.1:$MAILBOX_HTTP_PORT   SMTP 127.0.0.1:$MAILBOX_SMTP_PORT
 URLS
   for name in "${services[@]}"; do
     local http_var="${name^^}_HTTP_PORT" grpc_var="${name^^}_GRPC_PORT"
@@ -147,7 +171,7 @@ status() {
   local name rc=0
   "$here/kafka.sh" status || rc=1
   "$here/ferretdb.sh" status || rc=1
-  for name in "${services[@]}" gateway; do
+  for name in mailbox "${services[@]}" gateway; do
     if [ -f "$pids/$name" ] && alive "$(cat "$pids/$name")"; then
       echo "$name running (pid $(cat "$pids/$name"))"
     else
