@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from intake.tracking import normalize_tracking_id, tracking_id_from
+from lapor_common.tracking import normalize_tracking_id, tracking_id_from
 
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 FORMAT = re.compile(r"^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$")

@@ -30,7 +30,6 @@ from intake.limits import RequestGuard
 from intake.presenting import inbox_item, present
 from intake.requests import ACTIONS, ReportIn, command_from, fields_of, submission
 from intake.store import ReportStore
-from intake.tracking import normalize_tracking_id
 from intake.views import ReportReader
 from lapor.events.v1.envelope_pb2 import (
     ACTOR_KIND_ADMINISTRATOR,
@@ -39,6 +38,7 @@ from lapor.events.v1.envelope_pb2 import (
     Actor,
 )
 from lapor_common.envelope import Causation
+from lapor_common.tracking import normalize_tracking_id
 
 _ACTOR_KINDS = {
     Role.OFFICER: ACTOR_KIND_OFFICER,

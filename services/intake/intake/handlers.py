@@ -34,10 +34,10 @@ from intake.domain.submission import SubmitReport, decide_submit
 from intake.identity import IdentityVault
 from intake.projection import effects, project
 from intake.store import EventCopy, ReportStore
-from intake.tracking import tracking_id_from
 from lapor.report.v1.events_pb2 import ReporterIdentity
 from lapor_common.envelope import Causation, Command, Event, new_event
 from lapor_common.topics import REPORT_EVENTS
+from lapor_common.tracking import tracking_id_from
 
 Clock = Callable[[], datetime]
 # How many reports' latest writes this process remembers.

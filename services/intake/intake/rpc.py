@@ -27,7 +27,6 @@ from intake.domain.model import (
 from intake.domain.submission import SubmitReport
 from intake.handlers import Idempotency, ReportWriter, Unavailable
 from intake.requests import identity_of
-from intake.tracking import normalize_tracking_id
 from intake.views import ReportReader, View
 from lapor.events.v1.envelope_pb2 import (
     ACTOR_KIND_ADMINISTRATOR,
@@ -39,6 +38,7 @@ from lapor.report.v1 import report_service_pb2 as pb
 from lapor.report.v1 import report_service_pb2_grpc as pb_grpc
 from lapor_common.envelope import Causation
 from lapor_common.runtime import GrpcRegistration
+from lapor_common.tracking import normalize_tracking_id
 
 Context = grpc.aio.ServicerContext[Any, Any]
 _CODES: list[tuple[type[Exception], grpc.StatusCode]] = [

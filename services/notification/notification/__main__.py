@@ -1,31 +1,130 @@
-"""Notification's composition root: settings are read and clients created here and nowhere else.
-
-So far the service holds its connections and reports its health; channels,
-templates and the delivery log arrive with their own work item.
-"""
+"""Notification's composition root: settings are read and clients created here and nowhere
+else."""
 
 import asyncio
-
-from fastapi import FastAPI
+from collections.abc import Callable, Coroutine
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from lapor_common.connections import connect
+from lapor_common.kafka_io import RecordProcessor, group_consumer
 from lapor_common.logs import configure_logging
 from lapor_common.runtime import ServiceRuntime, serve
 from lapor_common.settings import PlatformSettings
+from lapor_common.topics import REPORT_EVENTS
+from notification.api import Ports, notifications_api
+from notification.channels.email import SmtpMailer
+from notification.channels.sms import JsonSmsGateway
+from notification.channels.webhook import WebhookSender
+from notification.contacts import IntakeContacts
+from notification.dispatcher import Channels, Dispatcher, Rules
+from notification.domain.quiet import parse_quiet_hours
+from notification.domain.retry import Backoff
+from notification.feeds import Feeds
+from notification.messages import Composer, Links
+from notification.outbox import DeliveryLog, Outbox
+from notification.planner import NAME, Planner
+from notification.rendering import TEMPLATES, Templates
 from notification.settings import NotificationSettings
+from notification.store import FactsStore, PreferenceStore, QueueCounts, Subscriptions
 
-NAME = "notification"
+
+def _channels(settings: NotificationSettings, feeds: Feeds) -> Channels:
+    mailer = SmtpMailer(
+        host=settings.smtp_host,
+        port=settings.smtp_port,
+        sender=settings.mail_from,
+        starttls=settings.smtp_starttls,
+        username=settings.smtp_username,
+        password=settings.smtp_password.get_secret_value(),
+        ca_file=settings.smtp_ca_file,
+    )
+    sms = JsonSmsGateway(
+        settings.sms_gateway_url, settings.sms_gateway_key.get_secret_value(), settings.sms_sender
+    )
+    return Channels(mailer, sms, WebhookSender(), feeds)
+
+
+def _rules(settings: NotificationSettings) -> Rules:
+    backoff = Backoff(
+        settings.retry_base_seconds, settings.retry_cap_seconds, settings.max_attempts
+    )
+    window = timedelta(seconds=settings.digest_window_seconds)
+    return Rules(backoff, parse_quiet_hours(settings.quiet_hours), window)
+
+
+def _closing(
+    *closers: Callable[[], Coroutine[Any, Any, None]],
+) -> Callable[[], Coroutine[Any, Any, None]]:
+    async def close() -> None:
+        for closer in closers:
+            await closer()
+
+    return close
 
 
 def bootstrap(platform: PlatformSettings, settings: NotificationSettings) -> ServiceRuntime:
     clients = connect(platform, NAME, settings.database)
+    db = clients.database
+    key = platform.jwt_signing_key.get_secret_value() if platform.jwt_signing_key else None
+    if not key:
+        raise SystemExit("LAPOR_JWT_SIGNING_KEY is required: notification signs its service token")
+    facts, log, outbox = FactsStore(db["facts"]), DeliveryLog(db), Outbox(db["outbox"])
+    preferences, subscriptions = (
+        PreferenceStore(db["preferences"]),
+        Subscriptions(db["subscriptions"]),
+    )
+    feeds = Feeds(db["feeds"])
+    contacts = IntakeContacts(settings.intake_target, key)
+    channels = _channels(settings, feeds)
+    dispatcher = Dispatcher(
+        outbox=outbox,
+        log_=log,
+        contacts=contacts,
+        preferences=preferences,
+        subscriptions=subscriptions,
+        composer=Composer(Templates(TEMPLATES), Links(settings.public_url), settings.sms_max_parts),
+        channels=channels,
+        producer=clients.producer,
+        rules=_rules(settings),
+        clock=lambda: datetime.now(UTC),
+    )
+    planner = Planner(
+        facts=facts,
+        log_=log,
+        outbox=outbox,
+        queue=QueueCounts(db["queue"]),
+        subscriptions=subscriptions,
+        queue_threshold=settings.queue_threshold,
+        wake=dispatcher.wake,
+    )
+    consumer = group_consumer(platform.kafka_bootstrap_servers, NAME, [REPORT_EVENTS])
+    processor = RecordProcessor(consumer, clients.producer, planner.handle, NAME)
+    ports = Ports(
+        facts=facts,
+        preferences=preferences,
+        subscriptions=subscriptions,
+        feeds=feeds,
+        log_=log,
+        signing_key=key,
+        partitions=platform.report_events_partitions,
+        allow_http_webhooks=settings.webhook_allow_http,
+    )
+
+    async def dispatch() -> None:
+        await dispatcher.run(processor.partitions, settings.sweep_idle_seconds)
+
     return ServiceRuntime(
         name=NAME,
         endpoints=settings,
-        http=FastAPI(title="LAPOR! notification", version="1.0.0"),
+        http=notifications_api(ports),
         readiness=clients.readiness,
-        on_start=[clients.start],
-        on_stop=[clients.stop],
+        loops=[processor.run, dispatch],
+        on_start=[clients.start, processor.start],
+        on_stop=[
+            clients.stop,
+            _closing(processor.stop, contacts.close, channels.sms.close, channels.webhooks.close),
+        ],
     )
 
 

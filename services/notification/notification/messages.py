@@ -1,0 +1,163 @@
+"""Words for a delivery: the template context in the recipient's language, and the shapes
+each channel carries (e-mail subject and text, an SMS that fits, a webhook body, a feed
+item). Dates are shown in the zone of whoever reads them; links point at the web portal."""
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from lapor.report.v1 import events_pb2 as e
+from lapor_common.zones import WIB, WIT, WITA
+from notification.domain.notices import Audience, Value
+from notification.domain.recipients import Delivery
+from notification.domain.sms import fit
+from notification.outbox import Entry
+from notification.rendering import Rendered, Templates
+
+_DAYS = {
+    "id": ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"),
+    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+}
+_MONTHS = {
+    "id": (
+        "Januari Februari Maret April Mei Juni Juli Agustus September Oktober November Desember"
+    ),
+    "en": "January February March April May June July August September October November December",
+}
+_ZONE_NAMES = {WIB: "WIB", WITA: "WITA", WIT: "WIT"}
+_REJECTIONS: dict[int, tuple[str, str]] = {
+    e.REJECTION_REASON_INCOMPLETE: ("informasi laporan belum lengkap", "the report is incomplete"),
+    e.REJECTION_REASON_TOO_GENERAL: ("laporan terlalu umum", "the report is too general"),
+    e.REJECTION_REASON_NOT_PUBLIC_SERVICE: (
+        "laporan tidak menyangkut pelayanan publik",
+        "the report is not about a public service",
+    ),
+    e.REJECTION_REASON_DUPLICATE: ("laporan yang sama sudah ada", "the same report exists"),
+    e.REJECTION_REASON_ABUSIVE: (
+        "laporan memuat kata-kata yang tidak pantas",
+        "the report contains abusive language",
+    ),
+}
+_DATES = ("deadline", "until")
+
+
+def when(iso: str, language: str, zone: ZoneInfo) -> str:
+    """'Senin, 30 November 2026 pukul 23.59 WITA' / 'Monday 30 November 2026, 23:59 WITA'."""
+    if not iso:
+        return ""
+    moment = datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone(zone)
+    day, month = _DAYS[language][moment.weekday()], _MONTHS[language].split()[moment.month - 1]
+    zone_name = _ZONE_NAMES.get(zone, str(zone))
+    if language == "id":
+        return f"{day}, {moment.day} {month} {moment.year} pukul {moment:%H.%M} {zone_name}"
+    return f"{day} {moment.day} {month} {moment.year}, {moment:%H:%M} {zone_name}"
+
+
+@dataclass(frozen=True)
+class Links:
+    base: str
+
+    def tracking(self, tracking_id: str) -> str:
+        return f"{self.base}/lacak/{tracking_id}"
+
+    def inbox(self, tracking_id: str) -> str:
+        return f"{self.base}/instansi/laporan/{tracking_id}"
+
+    def queue(self) -> str:
+        return f"{self.base}/admin/antrean"
+
+
+class Composer:
+    def __init__(self, templates: Templates, links: Links, sms_parts: int) -> None:
+        self._templates = templates
+        self._links = links
+        self._sms_parts = sms_parts
+
+    def context(
+        self, entry: Entry, language: str, zone: ZoneInfo, secret: str
+    ) -> dict[str, object]:
+        d, report = entry.delivery, entry.report
+        tracking = self._links.tracking(d.report_id)
+        context: dict[str, object] = {
+            "tracking_id": d.report_id,
+            "title": report.get("title", ""),
+            "tracking_url": tracking,
+            "rating_url": f"{tracking}#nilai",
+            "appeal_url": f"{tracking}#banding",
+            "inbox_url": self._links.inbox(d.report_id),
+            "queue_url": self._links.queue(),
+            "language": language,
+            "access_secret": secret,
+            "category_name": "",
+            "deadline": "",
+        }
+        if d.audience is Audience.AGENCY:
+            own = report.get("agency_code") == d.agency_code
+            context["agency_name"] = report.get("agency_name") if own else d.agency_code
+        context.update(_localized(d.context, language, zone))
+        return context
+
+    def inbox(self, report_id: str) -> str:
+        return self._links.inbox(report_id)
+
+    def render(self, kind: str, language: str, context: Mapping[str, object]) -> Rendered:
+        return self._templates.render(kind, language, context)
+
+    def sms(self, rendered: Rendered, tracking_id: str) -> str:
+        return fit(rendered.short, tracking_id or "LAPOR!", self._sms_parts)
+
+    def digest(self, items: list[tuple[Entry, Rendered]], language: str, agency: str) -> Rendered:
+        lines = [
+            {
+                "tracking_id": entry.delivery.report_id,
+                "short": rendered.short,
+                "inbox_url": self._links.inbox(entry.delivery.report_id),
+            }
+            for entry, rendered in items
+        ]
+        context = {"agency_name": agency, "items": lines, "count": len(lines), "language": language}
+        base = {"tracking_id": "", "title": "", "tracking_url": "", "access_secret": ""}
+        return self._templates.render("digest", language, {**base, **context})
+
+
+def _localized(context: Mapping[str, Value], language: str, zone: ZoneInfo) -> dict[str, Value]:
+    found = dict(context)
+    for key in _DATES:
+        if isinstance(found.get(key), str):
+            found[key] = when(str(found[key]), language, zone)
+    if "reason_code" in found:
+        labels = _REJECTIONS.get(int(found.pop("reason_code")), ("", ""))
+        found["reason"] = labels[0] if language == "id" else labels[1]
+    return found
+
+
+def webhook_body(delivery: Delivery, entry: Entry, rendered: Rendered, inbox: str) -> bytes:
+    """What an agency's system receives: the notice's facts, never the reporter's identity."""
+    body = {
+        "delivery_id": delivery.id,
+        "event_id": delivery.event_id,
+        "kind": delivery.kind,
+        "tracking_id": delivery.report_id,
+        "agency_code": delivery.agency_code,
+        "title": entry.report.get("title", ""),
+        "occurred_at": entry.occurred_at.isoformat(),
+        "text": rendered.short,
+        "details": dict(delivery.context),
+        "links": {"inbox": inbox},
+    }
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def feed_item(entry: Entry, rendered: Rendered, now: datetime) -> dict[str, object]:
+    at = now.isoformat()
+    return {
+        "id": entry.id,
+        "cursor": f"{at}|{entry.id}",
+        "at": at,
+        "kind": entry.delivery.kind,
+        "tracking_id": entry.delivery.report_id,
+        "subject": rendered.subject,
+        "text": rendered.short,
+    }

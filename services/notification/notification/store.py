@@ -1,0 +1,141 @@
+"""Notification's own state in MongoDB, besides the delivery log (outbox.py):
+
+- ``facts``: per report, what messages need (domain/facts.py), with the sequence it reflects
+  and the delivery log entries made for it; all derivable from the log;
+- ``queue``: per partition of the report events, the reports it holds that wait in the
+  verification queue, with the offset that count reflects (so a redelivered event does not
+  count twice);
+- ``preferences``: reporters' choices, keyed by tracking id;
+- ``subscriptions``: agencies' addresses (officers' and supervisors' e-mail and phones,
+  their systems' webhooks and signing secrets).
+"""
+
+import time
+import uuid
+from dataclasses import asdict, replace
+from typing import Any
+
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import DuplicateKeyError
+
+from lapor_common.mongo import Document
+from notification.domain.facts import Facts
+from notification.domain.recipients import Channel, Preferences, Role, Subscription
+
+_SUBSCRIPTIONS_KEEP_S = 10.0
+
+
+class FactsStore:
+    def __init__(self, collection: AsyncCollection[Document]) -> None:
+        self._facts = collection
+
+    async def get(self, report_id: str) -> tuple[Facts, list[list[str]]]:
+        """The report's facts (empty before its first event) and its delivery log entries."""
+        doc = await self._facts.find_one({"_id": report_id})
+        if doc is None:
+            return Facts(report_id), []
+        log = doc.pop("log", [])
+        doc["secret_sha256"] = bytes(doc["secret_sha256"])
+        return Facts(report_id=doc.pop("_id"), **doc), log
+
+    async def save(self, facts: Facts, log: list[list[str]]) -> None:
+        doc: dict[str, Any] = asdict(facts)
+        doc["_id"] = doc.pop("report_id")
+        doc["log"] = log
+        await self._facts.replace_one({"_id": facts.report_id}, doc, upsert=True)
+
+
+class QueueCounts:
+    def __init__(self, collection: AsyncCollection[Document]) -> None:
+        self._queue = collection
+
+    async def apply(self, partition: int, offset: int, delta: int) -> tuple[int, int] | None:
+        """Add ``delta`` to the partition's count unless that offset was counted already;
+        the national total before and after, or None when nothing changed."""
+        before = await self.total()
+        key = f"p{partition}"
+        stored = await self._queue.find_one({"_id": key})
+        if stored is not None and stored["offset"] >= offset:
+            return None
+        count = (stored["count"] if stored else 0) + delta
+        try:
+            await self._queue.replace_one(
+                {"_id": key}, {"_id": key, "count": count, "offset": offset}, upsert=True
+            )
+        except DuplicateKeyError:
+            return None
+        return before, before + delta
+
+    async def total(self) -> int:
+        return sum([d["count"] async for d in self._queue.find({})])
+
+
+class PreferenceStore:
+    def __init__(self, collection: AsyncCollection[Document]) -> None:
+        self._prefs = collection
+
+    async def get(self, report_id: str) -> Preferences:
+        doc = await self._prefs.find_one({"_id": report_id})
+        if doc is None:
+            return Preferences()
+        channels = doc.get("channels")
+        return Preferences(
+            channels=None if channels is None else frozenset(Channel(c) for c in channels),
+            essential_only=doc["essential_only"],
+            language=doc.get("language"),
+        )
+
+    async def put(self, report_id: str, prefs: Preferences) -> None:
+        channels = None if prefs.channels is None else sorted(c.value for c in prefs.channels)
+        doc = {
+            "_id": report_id,
+            "channels": channels,
+            "essential_only": prefs.essential_only,
+            "language": prefs.language,
+        }
+        await self._prefs.replace_one({"_id": report_id}, doc, upsert=True)
+
+
+def _subscription(doc: Document) -> Subscription:
+    return Subscription(
+        id=doc["_id"],
+        agency_code=doc["agency_code"],
+        channel=Channel(doc["channel"]),
+        address=doc["address"],
+        role=Role(doc["role"]),
+        language=doc["language"],
+        secret=doc.get("secret", ""),
+    )
+
+
+class Subscriptions:
+    """Agencies' addresses, read from the database at most every few seconds per agency."""
+
+    def __init__(self, collection: AsyncCollection[Document]) -> None:
+        self._subs = collection
+        self._known: dict[str, tuple[float, list[Subscription]]] = {}
+
+    async def add(self, subscription: Subscription) -> Subscription:
+        stored = replace(subscription, id=uuid.uuid4().hex[:16])
+        doc = asdict(stored)
+        doc["_id"] = doc.pop("id")
+        await self._subs.insert_one(doc)
+        self._known.pop(stored.agency_code, None)
+        return stored
+
+    async def remove(self, agency_code: str, subscription_id: str) -> bool:
+        found = await self._subs.delete_one({"_id": subscription_id, "agency_code": agency_code})
+        self._known.pop(agency_code, None)
+        return found.deleted_count == 1
+
+    async def get(self, subscription_id: str) -> Subscription | None:
+        doc = await self._subs.find_one({"_id": subscription_id})
+        return _subscription(doc) if doc else None
+
+    async def of(self, agency_code: str) -> list[Subscription]:
+        known = self._known.get(agency_code)
+        if known and time.monotonic() - known[0] < _SUBSCRIPTIONS_KEEP_S:
+            return known[1]
+        found = [_subscription(d) async for d in self._subs.find({"agency_code": agency_code})]
+        self._known[agency_code] = (time.monotonic(), found)
+        return found
