@@ -4,18 +4,21 @@ only once. Pure: no I/O, and the clock is an argument.
 Every delivery is a POST whose raw body is signed with the agency's webhook secret
 (``whsec_...``) and carries three headers:
 
-- ``X-Lapor-Delivery``: the delivery's id, the same on every retry of that delivery;
+- ``X-Lapor-Delivery``: the delivery's id, the same on every retry of that delivery
+  (printable ASCII, never empty);
 - ``X-Lapor-Timestamp``: when it was signed, in Unix seconds (a decimal integer);
 - ``X-Lapor-Signature``: ``v1=`` and the lowercase hex HMAC-SHA256, keyed with the secret
-  (UTF-8), of the timestamp header's text, a ``.``, and the body's bytes. While a secret is
-  being replaced the header carries one ``v1=`` value per secret, separated by commas;
-  values of other schemes (a future ``v2=``) are ignored.
+  (UTF-8), of the timestamp header's text, a ``.``, the delivery header's text, a ``.``, and
+  the body's bytes. While a secret is being replaced the header carries one ``v1=`` value
+  per secret, separated by commas; values of other schemes (a future ``v2=``) are ignored.
 
 A receiver rejects a timestamp more than 300 seconds from its own clock, compares signatures
 in constant time, and drops a delivery id it has already accepted within that window. Ids
 can be forgotten once their timestamp is twice the window old: the timestamp check refuses
 such a delivery anyway, and the timestamp cannot be changed without breaking the signature.
-The delivery id header itself is not signed. ``docs/webhooks.md`` is the agencies' recipe.
+The delivery id is signed too, for the same reason: were it not, a captured delivery could
+be replayed under a fresh id inside the window and pass the replay check.
+``docs/webhooks.md`` is the agencies' recipe.
 """
 
 import hashlib
@@ -44,14 +47,17 @@ def new_secret() -> str:
     return "whsec_" + secrets.token_urlsafe(32)
 
 
-def _mac(secret: str, timestamp: str, body: bytes) -> str:
-    message = timestamp.encode("ascii") + b"." + body
+def _mac(secret: str, timestamp: str, delivery_id: str, body: bytes) -> str:
+    message = f"{timestamp}.{delivery_id}.".encode() + body  # UTF-8
     return hmac.new(secret.encode("utf-8"), message, hashlib.sha256).hexdigest()
 
 
-def sign(secret: str, timestamp: int, body: bytes) -> str:
-    """The ``X-Lapor-Signature`` value for one secret: ``v1=<hex>``."""
-    return f"{_SCHEME}={_mac(secret, str(timestamp), body)}"
+def sign(secret: str, delivery_id: str, timestamp: int, body: bytes) -> str:
+    """The ``X-Lapor-Signature`` value for one secret: ``v1=<hex>``. ValueError for a
+    delivery id that ``verify`` would refuse."""
+    if problem := _delivery_id_problem(delivery_id):
+        raise ValueError(f"cannot sign: {problem}")
+    return f"{_SCHEME}={_mac(secret, str(timestamp), delivery_id, body)}"
 
 
 def headers(
@@ -67,30 +73,35 @@ def headers(
     return {
         DELIVERY_HEADER: delivery_id,
         TIMESTAMP_HEADER: str(timestamp),
-        SIGNATURE_HEADER: ",".join(sign(key, timestamp, body) for key in (secret, *retiring)),
+        SIGNATURE_HEADER: ",".join(
+            sign(key, delivery_id, timestamp, body) for key in (secret, *retiring)
+        ),
     }
 
 
 def verify(
     secret: str,
-    signature_header: str | None,
-    timestamp_header: str | None,
     body: bytes,
-    now: int,
     *,
+    delivery_id: str | None,
+    signature: str | None,
+    timestamp: str | None,
+    now: int,
     tolerance_s: int = TOLERANCE_S,
 ) -> None:
-    """Nothing if the body was signed with ``secret`` within ``tolerance_s`` of ``now`` (Unix
-    seconds); InvalidSignature with the reason otherwise."""
-    candidates = _signatures(signature_header)
-    timestamp = _timestamp(timestamp_header)
-    if abs(now - int(timestamp)) > tolerance_s:
+    """Nothing if ``secret`` signed this delivery id, timestamp and body within
+    ``tolerance_s`` of ``now`` (Unix seconds); InvalidSignature with the reason otherwise.
+    The header values are passed as received, ``None`` for a missing header."""
+    candidates = _signatures(signature)
+    stamp = _timestamp(timestamp)
+    delivery = _delivery_id(delivery_id)
+    if abs(now - int(stamp)) > tolerance_s:
         raise InvalidSignature(
-            f"timestamp {timestamp} is more than {tolerance_s} s away from now ({now})"
+            f"timestamp {stamp} is more than {tolerance_s} s away from now ({now})"
         )
-    expected = _mac(secret, timestamp, body)
+    expected = _mac(secret, stamp, delivery, body)
     if not any(hmac.compare_digest(expected, candidate) for candidate in candidates):
-        raise InvalidSignature("the signature does not match the body")
+        raise InvalidSignature("the signature does not match the delivery id, timestamp and body")
 
 
 def _signatures(header: str | None) -> list[str]:
@@ -114,6 +125,21 @@ def _timestamp(header: str | None) -> str:
     if not (header.isascii() and header.isdigit() and len(header) <= _MAX_DIGITS):
         raise InvalidSignature(f"{TIMESTAMP_HEADER} {header!r} is not a Unix time in seconds")
     return header
+
+
+def _delivery_id_problem(delivery_id: str) -> str | None:
+    if not delivery_id:
+        return f"missing {DELIVERY_HEADER} header"
+    if not (delivery_id.isascii() and delivery_id.isprintable()):
+        return f"{DELIVERY_HEADER} {delivery_id!r} has characters outside printable ASCII"
+    return None
+
+
+def _delivery_id(header: str | None) -> str:
+    delivery_id = header or ""
+    if problem := _delivery_id_problem(delivery_id):
+        raise InvalidSignature(problem)
+    return delivery_id
 
 
 class ReplayGuard:

@@ -21,30 +21,50 @@ from notification.signing import (
 SECRET = "whsec_contoh-rahasia"
 NOW = 1_767_225_600  # 2026-01-01T00:00:00Z
 BODY = b'{"event":"ReportRouted"}'
+DELIVERY = "dlv-contoh-1"
 
 
-def test_the_signature_is_hmac_sha256_of_timestamp_dot_body() -> None:
-    digest = hmac.new(SECRET.encode(), b"1767225600." + BODY, hashlib.sha256).hexdigest()
-    assert sign(SECRET, NOW, BODY) == f"v1={digest}"
+def test_the_signature_is_hmac_sha256_of_timestamp_dot_delivery_dot_body() -> None:
+    message = b"1767225600.dlv-contoh-1." + BODY
+    digest = hmac.new(b"whsec_contoh-rahasia", message, hashlib.sha256).hexdigest()
+    assert sign(SECRET, DELIVERY, NOW, BODY) == f"v1={digest}"
 
 
 def test_the_example_in_the_agencies_recipe() -> None:
     """docs/webhooks.md quotes this value, computed with openssl dgst -sha256 -hmac."""
-    expected = "v1=55845c33836e32d25e9dfc33f9ce316e5540531134ebc9c71d0d6f68fa216f0c"
-    assert sign(SECRET, NOW, BODY) == expected
+    expected = "v1=ab82edf987af474e5b11a59c698948c8a7be839465b75373daa880d77da4580c"
+    assert sign(SECRET, DELIVERY, NOW, BODY) == expected
 
 
 def test_headers_of_a_delivery() -> None:
-    assert headers(SECRET, "dlv-1", NOW, BODY) == {
-        DELIVERY_HEADER: "dlv-1",
+    assert headers(SECRET, DELIVERY, NOW, BODY) == {
+        DELIVERY_HEADER: DELIVERY,
         TIMESTAMP_HEADER: "1767225600",
-        SIGNATURE_HEADER: sign(SECRET, NOW, BODY),
+        SIGNATURE_HEADER: sign(SECRET, DELIVERY, NOW, BODY),
     }
 
 
+def check(sent: dict[str, str], body: bytes = BODY, now: int = NOW, secret: str = SECRET) -> None:
+    """Verify as a receiver does, straight from the request's headers."""
+    verify(
+        secret,
+        body,
+        delivery_id=sent.get(DELIVERY_HEADER),
+        signature=sent.get(SIGNATURE_HEADER),
+        timestamp=sent.get(TIMESTAMP_HEADER),
+        now=now,
+    )
+
+
+def reason(sent: dict[str, str], body: bytes = BODY, now: int = NOW) -> str:
+    with pytest.raises(InvalidSignature) as raised:
+        check(sent, body, now)
+    return raised.value.reason
+
+
 def test_a_signed_delivery_verifies() -> None:
-    sent = headers(SECRET, "dlv-1", NOW, BODY)
-    verify(SECRET, sent[SIGNATURE_HEADER], sent[TIMESTAMP_HEADER], BODY, now=NOW + 299)
+    check(headers(SECRET, DELIVERY, NOW, BODY), now=NOW + 299)
+    check(headers(SECRET, DELIVERY, NOW, BODY), now=NOW - 300)
 
 
 def test_secrets_are_new_each_time_and_long() -> None:
@@ -54,29 +74,52 @@ def test_secrets_are_new_each_time_and_long() -> None:
     assert len(first) >= len("whsec_") + 43  # 32 random bytes
 
 
-def reason(signature: str | None, timestamp: str | None, body: bytes, now: int = NOW) -> str:
-    with pytest.raises(InvalidSignature) as raised:
-        verify(SECRET, signature, timestamp, body, now)
-    return raised.value.reason
-
-
 def test_a_tampered_body_is_rejected() -> None:
-    signature = sign(SECRET, NOW, BODY)
-    assert "does not match" in reason(signature, str(NOW), BODY.replace(b"Routed", b"Closed"))
+    sent = headers(SECRET, DELIVERY, NOW, BODY)
+    assert "does not match" in reason(sent, BODY.replace(b"Routed", b"Closed"))
+
+
+def test_a_changed_delivery_id_is_rejected() -> None:
+    """A captured delivery replayed under a fresh id, to slip past the replay guard."""
+    sent = headers(SECRET, DELIVERY, NOW, BODY)
+    for fresh in ("dlv-contoh-2", "dlv-contoh-1 ", "DLV-CONTOH-1", "dlv-contoh-"):
+        assert "does not match" in reason({**sent, DELIVERY_HEADER: fresh})
 
 
 def test_another_secret_is_rejected() -> None:
-    assert "does not match" in reason(sign(new_secret(), NOW, BODY), str(NOW), BODY)
+    assert "does not match" in reason(headers(new_secret(), DELIVERY, NOW, BODY))
 
 
 def test_a_changed_timestamp_is_rejected() -> None:
-    assert "does not match" in reason(sign(SECRET, NOW, BODY), str(NOW + 1), BODY)
+    sent = headers(SECRET, DELIVERY, NOW, BODY)
+    assert "does not match" in reason({**sent, TIMESTAMP_HEADER: str(NOW + 1)})
 
 
 @pytest.mark.parametrize("skew", [-301, 301, -10_000])
 def test_a_timestamp_outside_the_window_is_rejected(skew: int) -> None:
-    signature = sign(SECRET, NOW + skew, BODY)
-    assert "more than 300 s away" in reason(signature, str(NOW + skew), BODY)
+    assert "more than 300 s away" in reason(headers(SECRET, DELIVERY, NOW + skew, BODY))
+
+
+@pytest.mark.parametrize("delivery", [None, ""])
+def test_a_missing_delivery_header_is_rejected(delivery: str | None) -> None:
+    sent = headers(SECRET, DELIVERY, NOW, BODY)
+    del sent[DELIVERY_HEADER]
+    if delivery is not None:
+        sent[DELIVERY_HEADER] = delivery
+    assert reason(sent) == "missing X-Lapor-Delivery header"
+
+
+@pytest.mark.parametrize("delivery", ["dlv-\u00e9", "dlv\n1", "dlv\t1", "dlv\x00", "dlv\x7f"])
+def test_a_delivery_id_outside_printable_ascii_is_rejected(delivery: str) -> None:
+    sent = {**headers(SECRET, DELIVERY, NOW, BODY), DELIVERY_HEADER: delivery}
+    assert "outside printable ASCII" in reason(sent)
+    with pytest.raises(ValueError, match="outside printable ASCII"):
+        sign(SECRET, delivery, NOW, BODY)
+
+
+def test_an_empty_delivery_id_is_not_signed() -> None:
+    with pytest.raises(ValueError, match="missing X-Lapor-Delivery"):
+        headers(SECRET, "", NOW, BODY)
 
 
 @pytest.mark.parametrize(
@@ -85,7 +128,7 @@ def test_a_timestamp_outside_the_window_is_rejected(skew: int) -> None:
         (None, "1767225600", "missing X-Lapor-Signature"),
         ("", "1767225600", "missing X-Lapor-Signature"),
         ("v1=ab", None, "missing X-Lapor-Timestamp"),
-        ("55845c33836e32d25e9dfc33f9ce316e5540531134ebc9c71d0d6f68fa216f0c", "1", "garbled"),
+        ("ab82edf987af474e5b11a59c698948c8a7be839465b75373daa880d77da4580c", "1", "garbled"),
         ("v1=", "1767225600", "garbled"),
         ("v1=ab,", "1767225600", "garbled"),
         ("v1=ab\u00e9", "1767225600", "garbled"),
@@ -99,28 +142,45 @@ def test_a_timestamp_outside_the_window_is_rejected(skew: int) -> None:
 def test_a_missing_or_garbled_header_is_rejected(
     signature: str | None, timestamp: str | None, why: str
 ) -> None:
-    assert why in reason(signature, timestamp, BODY)
+    sent = {DELIVERY_HEADER: DELIVERY}
+    if signature is not None:
+        sent[SIGNATURE_HEADER] = signature
+    if timestamp is not None:
+        sent[TIMESTAMP_HEADER] = timestamp
+    assert why in reason(sent)
 
 
 def test_during_a_rotation_either_secret_verifies() -> None:
     old, new = SECRET, new_secret()
-    sent = headers(new, "dlv-1", NOW, BODY, retiring=[old])
-    assert sent[SIGNATURE_HEADER] == f"{sign(new, NOW, BODY)},{sign(old, NOW, BODY)}"
+    sent = headers(new, DELIVERY, NOW, BODY, retiring=[old])
+    assert sent[SIGNATURE_HEADER] == (
+        f"{sign(new, DELIVERY, NOW, BODY)},{sign(old, DELIVERY, NOW, BODY)}"
+    )
     for receivers_secret in (old, new):
-        verify(receivers_secret, sent[SIGNATURE_HEADER], str(NOW), BODY, NOW)
-    assert "does not match" in reason(sent[SIGNATURE_HEADER].replace("v1=", "v1=0"), str(NOW), BODY)
+        check(sent, secret=receivers_secret)
+    garbled = {**sent, SIGNATURE_HEADER: sent[SIGNATURE_HEADER].replace("v1=", "v1=0")}
+    assert "does not match" in reason(garbled)
+    assert "does not match" in reason({**sent, DELIVERY_HEADER: "dlv-contoh-2"})
 
 
 def test_values_of_other_schemes_and_spaces_are_tolerated() -> None:
-    header = f"v2=future, {sign(SECRET, NOW, BODY)}"
-    verify(SECRET, header, str(NOW), BODY, NOW)
+    sent = {
+        DELIVERY_HEADER: DELIVERY,
+        TIMESTAMP_HEADER: str(NOW),
+        SIGNATURE_HEADER: f"v2=future, {sign(SECRET, DELIVERY, NOW, BODY)}",
+    }
+    check(sent)
 
 
-def test_a_replayed_delivery_id_is_dropped() -> None:
+def test_a_replayed_delivery_is_dropped() -> None:
+    """The same signed delivery sent twice verifies both times; the guard drops the second."""
     guard = ReplayGuard()
-    assert guard.accept("dlv-1", NOW, now=NOW)
-    assert not guard.accept("dlv-1", NOW, now=NOW + 5)
-    assert guard.accept("dlv-2", NOW, now=NOW + 5)
+    sent = headers(SECRET, DELIVERY, NOW, BODY)
+    check(sent)
+    assert guard.accept(DELIVERY, NOW, now=NOW)
+    check(sent, now=NOW + 5)
+    assert not guard.accept(DELIVERY, NOW, now=NOW + 5)
+    assert guard.accept("dlv-contoh-2", NOW, now=NOW + 5)
 
 
 def test_ids_are_remembered_for_two_windows_then_forgotten() -> None:
