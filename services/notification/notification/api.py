@@ -171,7 +171,7 @@ def reporter_routes(router: APIRouter, ports: Ports) -> None:
         else:
             report_id = await _reporter(ports, tracking_id, secret)
         _, log = await ports.facts.get(report_id)
-        found = await ports.log.of((day, delivery) for day, delivery in log)
+        found = await ports.log.of(log)
         return {"tracking_id": report_id, "deliveries": [_log_out(d) for d in found]}
 
 

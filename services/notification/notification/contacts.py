@@ -8,6 +8,7 @@ Notification proves itself with a service token it signs with the platform's JWT
 import time
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Protocol
 
 import grpc
 
@@ -26,6 +27,10 @@ class Contact:
     access_secret: str
     erased: bool
     language: str
+
+
+class ContactSource(Protocol):
+    async def get(self, report_id: str) -> Contact: ...
 
 
 class ContactUnavailable(Exception):

@@ -32,7 +32,7 @@ from notification.channels import Outcome, Result, sent
 from notification.channels.email import SmtpMailer
 from notification.channels.sms import SmsGateway
 from notification.channels.webhook import WebhookSender
-from notification.contacts import ContactUnavailable, IntakeContacts
+from notification.contacts import ContactSource, ContactUnavailable
 from notification.domain.notices import Audience
 from notification.domain.quiet import QuietHours, release_at
 from notification.domain.recipients import REPORTER, Channel, reporter_channels, skip_reason
@@ -76,13 +76,31 @@ class Rules:
     concurrency: int = 16
 
 
+def _lanes(due: list[Entry]) -> list[list[list[Entry]]]:
+    """The due deliveries in lanes that run side by side; a lane sends its groups in order.
+
+    A lane is one recipient's channel (for a reporter, per report), so a recipient reads
+    messages in the order of the events and a feed document has one writer at a time. A
+    group is one message: a single delivery, or all an agency desk's due e-mails (a digest).
+    """
+    lanes: dict[str, dict[str, list[Entry]]] = {}
+    for entry in due:
+        d = entry.delivery
+        lane = f"{d.recipient}/{d.channel.value}"
+        if d.recipient == REPORTER:
+            lane += f"/{d.report_id}"
+        digest = d.audience is Audience.AGENCY and d.channel is Channel.EMAIL
+        lanes.setdefault(lane, {}).setdefault(lane if digest else entry.id, []).append(entry)
+    return [list(groups.values()) for groups in lanes.values()]
+
+
 class Dispatcher:
     def __init__(
         self,
         *,
         outbox: Outbox,
         log_: DeliveryLog,
-        contacts: IntakeContacts,
+        contacts: ContactSource,
         preferences: PreferenceStore,
         subscriptions: Subscriptions,
         composer: Composer,
@@ -123,29 +141,24 @@ class Dispatcher:
         now = self._clock()
         due = await self._outbox.due(partitions, now, self._rules.batch)
         due = [e for e in due if e.id not in self._in_flight]
-        groups = self._groups(due, now)
-        await asyncio.gather(*(self._guarded(group) for group in groups))
+        await asyncio.gather(*(self._lane(groups) for groups in _lanes(due)))
         return len(due)
 
-    def _groups(self, due: list[Entry], now: datetime) -> list[list[Entry]]:
-        """One group per delivery, except an agency desk's e-mails, which go together."""
-        groups: dict[str, list[Entry]] = {}
-        for entry in due:
-            d = entry.delivery
-            digest = d.audience is Audience.AGENCY and d.channel is Channel.EMAIL
-            groups.setdefault(f"digest:{d.recipient}" if digest else entry.id, []).append(entry)
-        return list(groups.values())
-
-    async def _guarded(self, group: list[Entry]) -> None:
-        ids = {e.id for e in group}
+    async def _lane(self, groups: list[list[Entry]]) -> None:
+        ids = {e.id for group in groups for e in group}
         self._in_flight |= ids
         try:
             async with self._limit:
-                await self._deliver(group)
-        except Exception:
-            log.exception("delivery %s failed; it stays in the outbox", group[0].id)
+                for group in groups:
+                    await self._guarded(group)
         finally:
             self._in_flight -= ids
+
+    async def _guarded(self, group: list[Entry]) -> None:
+        try:
+            await self._deliver(group)
+        except Exception:
+            log.exception("delivery %s failed; it stays in the outbox", group[0].id)
 
     async def _deliver(self, group: list[Entry]) -> None:
         first, now = group[0], self._clock()

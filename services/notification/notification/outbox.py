@@ -154,10 +154,11 @@ class DeliveryLog:
         update = {"status": status, "updated_at": at, "attempts": entry.attempts, **fields}
         await self._day(entry.log).update_one({"_id": entry.id}, {"$set": update})
 
-    async def of(self, deliveries: Iterable[tuple[str, str]]) -> list[Document]:
-        """Log documents by (collection, delivery id)."""
+    async def of(self, entries: Iterable[str]) -> list[Document]:
+        """Log documents by their ``<collection>|<delivery id>`` references."""
         by_day: dict[str, list[str]] = {}
-        for day, delivery in deliveries:
+        for entry in entries:
+            day, _, delivery = entry.partition("|")
             by_day.setdefault(day, []).append(delivery)
         found: list[Document] = []
         for day, ids in sorted(by_day.items()):

@@ -66,7 +66,7 @@ class Planner:
         if delta:
             entries += await self._queue_alert(record, delta, at)
         await self._record(entries, envelope.event_type)
-        log += [[e.log, e.id] for e in entries if e.delivery.report_id == envelope.report_id]
+        log += [f"{e.log}|{e.id}" for e in entries if e.delivery.report_id == envelope.report_id]
         await self._facts.save(after, log)
         if entries:
             self._wake()

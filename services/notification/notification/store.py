@@ -29,8 +29,9 @@ class FactsStore:
     def __init__(self, collection: AsyncCollection[Document]) -> None:
         self._facts = collection
 
-    async def get(self, report_id: str) -> tuple[Facts, list[list[str]]]:
-        """The report's facts (empty before its first event) and its delivery log entries."""
+    async def get(self, report_id: str) -> tuple[Facts, list[str]]:
+        """The report's facts (empty before its first event) and its delivery log entries
+        (``<collection>|<delivery id>``: the server stores no nested arrays)."""
         doc = await self._facts.find_one({"_id": report_id})
         if doc is None:
             return Facts(report_id), []
@@ -38,7 +39,7 @@ class FactsStore:
         doc["secret_sha256"] = bytes(doc["secret_sha256"])
         return Facts(report_id=doc.pop("_id"), **doc), log
 
-    async def save(self, facts: Facts, log: list[list[str]]) -> None:
+    async def save(self, facts: Facts, log: list[str]) -> None:
         doc: dict[str, Any] = asdict(facts)
         doc["_id"] = doc.pop("report_id")
         doc["log"] = log

@@ -1,0 +1,205 @@
+"""Notification's consumer and dispatcher in-process, over the real broker (a topic of its
+own), the real database (a scratch one) and the local mailbox process (SMTP with STARTTLS
+and AUTH, the SMS gateway, webhooks). Only intake is stood in for: reporters' contacts come
+from a dict, as intake's GetReporterContact would give them."""
+
+import asyncio
+import contextlib
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from aiokafka import AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient
+from google.protobuf.message import Message
+from pymongo.asynchronous.database import AsyncDatabase
+
+from lapor.events.v1.envelope_pb2 import Actor
+from lapor_common.envelope import Causation, Event, new_event
+from lapor_common.kafka_io import RecordProcessor, group_consumer
+from lapor_common.mongo import Document
+from lapor_common.topics import TopicSpec, create_topic
+from notification.channels.email import SmtpMailer
+from notification.channels.sms import JsonSmsGateway
+from notification.channels.webhook import WebhookSender
+from notification.contacts import Contact, ContactUnavailable
+from notification.dispatcher import Channels, Dispatcher, Rules
+from notification.domain.quiet import QuietHours
+from notification.domain.retry import Backoff
+from notification.feeds import Feeds
+from notification.messages import Composer, Links
+from notification.outbox import DeliveryLog, Outbox
+from notification.planner import Planner
+from notification.rendering import TEMPLATES, Templates
+from notification.store import FactsStore, PreferenceStore, QueueCounts, Subscriptions
+from tests.infra import Infrastructure
+from tests.mailbox import KEY, PASSWORD, USER, Box
+
+PARTITIONS = 3
+CAUSE = Causation(Actor(), "corr-notification")
+
+
+class Clock:
+    """The system's time until a test sets ``at``; from then on, that moment."""
+
+    def __init__(self) -> None:
+        self._frozen: datetime | None = None
+
+    @property
+    def at(self) -> datetime:
+        return self._frozen or datetime.now(UTC)
+
+    @at.setter
+    def at(self, moment: datetime) -> None:
+        self._frozen = moment
+
+    def __call__(self) -> datetime:
+        return self.at
+
+
+@dataclass
+class Contacts:
+    known: dict[str, Contact] = field(default_factory=dict)
+    asked: int = 0
+
+    async def get(self, report_id: str) -> Contact:
+        self.asked += 1
+        if report_id not in self.known:
+            raise ContactUnavailable("intake: NOT_FOUND: no report with that tracking id")
+        return self.known[report_id]
+
+
+@dataclass
+class Stack:
+    db: AsyncDatabase[Document]
+    producer: AIOKafkaProducer
+    topic: str
+    planner: Planner
+    dispatcher: Dispatcher
+    contacts: Contacts
+    clock: Clock
+    subscriptions: Subscriptions
+    preferences: PreferenceStore
+    feeds: Feeds
+    log: DeliveryLog
+    facts: FactsStore
+    sequences: dict[str, int] = field(default_factory=dict)
+
+    async def publish(self, report_id: str, payload: Message) -> Event:
+        sequence = self.sequences.get(report_id, 0) + 1
+        self.sequences[report_id] = sequence
+        event = new_event(report_id, sequence, payload, CAUSE, self.clock())
+        await self.producer.send_and_wait(
+            self.topic, event.envelope.SerializeToString(), key=report_id.encode()
+        )
+        return event
+
+    async def outbox_size(self) -> int:
+        return await self.db["outbox"].count_documents({})
+
+    async def deliveries(self, report_id: str) -> list[Document]:
+        _, log = await self.facts.get(report_id)
+        return await self.log.of(log)
+
+
+def rules(quiet: QuietHours | None = None, digest_s: float = 0.0, attempts: int = 3) -> Rules:
+    backoff = Backoff(0.05, 0.2, attempts)
+    return Rules(backoff, quiet, timedelta(seconds=digest_s))
+
+
+async def _topic(infra: Infrastructure) -> str:
+    name = f"test.notification.{uuid.uuid4().hex[:8]}"
+    admin = AIOKafkaAdminClient(bootstrap_servers=infra.kafka_bootstrap_servers)
+    await admin.start()
+    try:
+        await create_topic(admin, TopicSpec(name, PARTITIONS, {}), 1)
+    finally:
+        await admin.close()
+    return name
+
+
+def _channels(box: Box, feeds: Feeds) -> Channels:
+    mailer = SmtpMailer(
+        host="127.0.0.1",
+        port=box.smtp_port,
+        sender="LAPOR! <no-reply@lapor.go.id>",
+        starttls=True,
+        username=USER,
+        password=PASSWORD,
+        ca_file=str(box.directory / "tls/cert.pem"),
+    )
+    sms = JsonSmsGateway(f"{box.url}/sms", KEY, "1708")
+    return Channels(mailer, sms, WebhookSender(), feeds)
+
+
+@contextlib.asynccontextmanager
+async def running_stack(
+    infra: Infrastructure,
+    db: AsyncDatabase[Document],
+    producer: AIOKafkaProducer,
+    box: Box,
+    rules_: Rules,
+    **extra: Any,
+) -> AsyncIterator[Stack]:
+    topic, clock, contacts = await _topic(infra), Clock(), Contacts()
+    facts, log, outbox = FactsStore(db["facts"]), DeliveryLog(db), Outbox(db["outbox"])
+    subscriptions, preferences = (
+        Subscriptions(db["subscriptions"]),
+        PreferenceStore(db["preferences"]),
+    )
+    feeds = Feeds(db["feeds"])
+    channels = _channels(box, feeds)
+    composer = Composer(Templates(TEMPLATES), Links("http://lapor.test"), 3)
+    dispatcher = Dispatcher(
+        outbox=outbox,
+        log_=log,
+        contacts=contacts,
+        preferences=preferences,
+        subscriptions=subscriptions,
+        composer=composer,
+        channels=channels,
+        producer=producer,
+        rules=rules_,
+        clock=clock,
+    )
+    planner = Planner(
+        facts=facts,
+        log_=log,
+        outbox=outbox,
+        queue=QueueCounts(db["queue"]),
+        subscriptions=subscriptions,
+        queue_threshold=extra.get("queue_threshold", 100),
+        wake=dispatcher.wake,
+    )
+    consumer = group_consumer(infra.kafka_bootstrap_servers, f"test-{topic}", [topic])
+    processor = RecordProcessor(consumer, producer, planner.handle, "notification-test")
+    await processor.start()
+    tasks = [
+        asyncio.create_task(processor.run()),
+        asyncio.create_task(dispatcher.run(lambda: list(range(PARTITIONS)), 0.05)),
+    ]
+    stack = Stack(
+        db,
+        producer,
+        topic,
+        planner,
+        dispatcher,
+        contacts,
+        clock,
+        subscriptions,
+        preferences,
+        feeds,
+        log,
+        facts,
+    )
+    try:
+        yield stack
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await processor.stop()
+        await channels.sms.close()
+        await channels.webhooks.close()
