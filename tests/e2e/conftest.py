@@ -28,6 +28,8 @@ class Platform:
     env: dict[str, str]
     # Escalation's time: tests advance it by writing an ISO 8601 moment here.
     clock: Path
+    # The local mailbox: what notification sent (e-mail, SMS, webhooks).
+    mailbox_url: str
 
 
 @pytest.fixture(scope="package")
@@ -41,11 +43,19 @@ def platform(infra: Infrastructure) -> Iterator[Platform]:
         "GATEWAY_PORT": "18080",
         "ESCALATION_CLOCK_FILE": str(clock),
         "ESCALATION_TICK_SECONDS": "0.2",
+        "MAILBOX_SMTP_PORT": "18125",
+        "MAILBOX_HTTP_PORT": "18126",
+        # SMS go out at any hour here: the local night is tested in-process with a set clock.
+        "NOTIFICATION_QUIET_HOURS": "",
+        "NOTIFICATION_RETRY_BASE_SECONDS": "0.2",
+        "NOTIFICATION_RETRY_CAP_SECONDS": "1",
     }
     for name in SERVICES:
         env[f"{name.upper()}_HTTP_PORT"] = str(http_ports[name])
         env[f"{name.upper()}_GRPC_PORT"] = str(grpc_ports[name])
-    running = Platform("http://127.0.0.1:18080", http_ports, grpc_ports, env, clock)
+    running = Platform(
+        "http://127.0.0.1:18080", http_ports, grpc_ports, env, clock, "http://127.0.0.1:18126"
+    )
     try:
         subprocess.run([str(PLATFORM), "services-up"], env=env, check=True)
         yield running

@@ -123,7 +123,13 @@ def bootstrap(platform: PlatformSettings, settings: NotificationSettings) -> Ser
         on_start=[clients.start, processor.start],
         on_stop=[
             clients.stop,
-            _closing(processor.stop, contacts.close, channels.sms.close, channels.webhooks.close),
+            _closing(
+                dispatcher.drain,
+                processor.stop,
+                contacts.close,
+                channels.sms.close,
+                channels.webhooks.close,
+            ),
         ],
     )
 

@@ -94,6 +94,14 @@ def _lanes(due: list[Entry]) -> list[list[list[Entry]]]:
     return [list(groups.values()) for groups in lanes.values()]
 
 
+def _scrubbed(result: Result, address: str) -> Result:
+    """The result without the recipient's address, which servers like to quote in errors and
+    which must not reach the delivery log, the logs or the dead-letter topic."""
+    if not address or address not in result.detail:
+        return result
+    return Result(result.outcome, result.detail.replace(address, "<penerima>"))
+
+
 class Dispatcher:
     def __init__(
         self,
@@ -118,6 +126,7 @@ class Dispatcher:
         self._last_sent: dict[str, datetime] = {}
         self._limit = asyncio.Semaphore(rules.concurrency)
         self._wake = asyncio.Event()
+        self._sending: asyncio.Future[list[None]] | None = None
 
     def wake(self) -> None:
         self._wake.set()
@@ -141,8 +150,15 @@ class Dispatcher:
         now = self._clock()
         due = await self._outbox.due(partitions, now, self._rules.batch)
         due = [e for e in due if e.id not in self._in_flight]
-        await asyncio.gather(*(self._lane(groups) for groups in _lanes(due)))
+        self._sending = asyncio.gather(*(self._lane(groups) for groups in _lanes(due)))
+        await asyncio.shield(self._sending)
         return len(due)
+
+    async def drain(self, timeout_s: float = 10.0) -> None:
+        """On a graceful stop: let the sends under way finish, so none is left uncertain."""
+        if self._sending is not None and not self._sending.done():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(asyncio.shield(self._sending), timeout_s)
 
     async def _lane(self, groups: list[list[Entry]]) -> None:
         ids = {e.id for group in groups for e in group}
@@ -183,7 +199,7 @@ class Dispatcher:
                 await self._log.note(entry, "held", now, due_at=held)
             return
         await self._outbox.claim(group)
-        result = await self._send(group, target, now)
+        result = _scrubbed(await self._send(group, target, now), target.address)
         if result.outcome is Outcome.SENT:
             self._last_sent[first.delivery.recipient] = now
             attempts = first.attempts + 1
