@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from lapor.report.v1 import events_pb2 as e
 from lapor_common.zones import WIB, WIT, WITA
-from notification.domain.notices import Audience, Value
+from notification.domain.notices import NATIONAL_ADMINISTRATOR, Audience, Value
 from notification.domain.recipients import Delivery
 from notification.domain.sms import fit
 from notification.outbox import Entry
@@ -41,6 +41,7 @@ _REJECTIONS: dict[int, tuple[str, str]] = {
     ),
 }
 _DATES = ("deadline", "until")
+_ADMINISTRATORS = ("Pengelola SP4N-LAPOR! Nasional", "the national SP4N-LAPOR! administrators")
 
 
 def when(iso: str, language: str, zone: ZoneInfo) -> str:
@@ -94,8 +95,7 @@ class Composer:
             "deadline": "",
         }
         if d.audience is Audience.AGENCY:
-            own = report.get("agency_code") == d.agency_code
-            context["agency_name"] = report.get("agency_name") if own else d.agency_code
+            context["agency_name"] = _agency_name(d.agency_code, report, language)
         context.update(_localized(d.context, language, zone))
         return context
 
@@ -122,11 +122,23 @@ class Composer:
         return self._templates.render("digest", language, {**base, **context})
 
 
+def _agency_name(code: str, report: Mapping[str, object], language: str) -> object:
+    """The recipient agency's name: the report's agency's, the national administrators' in
+    words, or else its code (the directory's names are routing's)."""
+    if code == NATIONAL_ADMINISTRATOR:
+        return _ADMINISTRATORS[0] if language == "id" else _ADMINISTRATORS[1]
+    if report.get("agency_code") == code and report.get("agency_name"):
+        return report["agency_name"]
+    return code
+
+
 def _localized(context: Mapping[str, Value], language: str, zone: ZoneInfo) -> dict[str, Value]:
     found = dict(context)
     for key in _DATES:
         if isinstance(found.get(key), str):
             found[key] = when(str(found[key]), language, zone)
+    if found.get("missed_by") == NATIONAL_ADMINISTRATOR:
+        found["missed_by"] = str(_agency_name(NATIONAL_ADMINISTRATOR, {}, language))
     if "reason_code" in found:
         labels = _REJECTIONS.get(int(found.pop("reason_code")), ("", ""))
         found["reason"] = labels[0] if language == "id" else labels[1]

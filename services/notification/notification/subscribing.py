@@ -41,6 +41,8 @@ def _loopback(host: str) -> bool:
 
 def _check_url(url: str, allow_http: bool) -> None:
     parts = urlsplit(url)
+    if any(ch.isspace() for ch in url):
+        raise ValueError("the webhook URL contains whitespace")
     if not parts.hostname:
         raise ValueError("the webhook URL has no host")
     if parts.scheme == "https" or (parts.scheme == "http" and allow_http):

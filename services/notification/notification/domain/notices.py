@@ -67,7 +67,7 @@ def _forwarded(f: Facts, p: e.ReportForwarded) -> list[Notice]:
         return []
     return [
         to_reporter("forwarded", False, agency_name=p.to_agency_name, reason=p.reason),
-        to_agency("new_report", p.to_agency_code, via="forwarded", from_agency_name=""),
+        to_agency("new_report", p.to_agency_code, via="forwarded", from_agency_name=f.agency_name),
     ]
 
 
@@ -80,17 +80,25 @@ def _escalated(f: Facts, p: e.ReportEscalated) -> list[Notice]:
     ]
 
 
+def _responsible(agency_code: str) -> str:
+    """Who holds a clock: an agency, or ("", the verification clock) the national
+    administrators."""
+    return agency_code or NATIONAL_ADMINISTRATOR
+
+
 def _approaching(f: Facts, p: e.DeadlineApproaching) -> list[Notice]:
     clock, deadline = CLOCKS.get(p.clock, "completion"), _iso(p.deadline)
-    return [to_agency("deadline_approaching", p.agency_code, clock=clock, deadline=deadline)]
+    holder = _responsible(p.agency_code)
+    return [to_agency("deadline_approaching", holder, clock=clock, deadline=deadline)]
 
 
 def _missed(f: Facts, p: e.DeadlineMissed) -> list[Notice]:
     """The warning goes to the unit that missed the deadline and to its supervisors."""
     clock, deadline = CLOCKS.get(p.clock, "completion"), _iso(p.deadline)
-    missed_by = f.agency_name if p.agency_code == f.agency_code else p.agency_code
+    holder = _responsible(p.agency_code)
+    missed_by = f.agency_name if p.agency_code and p.agency_code == f.agency_code else holder
     context: dict[str, Value] = {"clock": clock, "deadline": deadline, "missed_by": missed_by}
-    return [to_agency("warning", p.agency_code, True, **context)]
+    return [to_agency("warning", holder, True, **context)]
 
 
 def _responded(f: Facts, p: e.ReportResponded) -> list[Notice]:
