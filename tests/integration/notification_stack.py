@@ -67,7 +67,7 @@ class Contacts:
     async def get(self, report_id: str) -> Contact:
         self.asked += 1
         if report_id not in self.known:
-            raise ContactUnavailable("intake: NOT_FOUND: no report with that tracking id")
+            raise ContactUnavailable("intake: NOT_FOUND: no report with that tracking id", False)
         return self.known[report_id]
 
 
@@ -100,8 +100,7 @@ class Stack:
         return await self.db["outbox"].count_documents({})
 
     async def deliveries(self, report_id: str) -> list[Document]:
-        _, log = await self.facts.get(report_id)
-        return await self.log.of(log)
+        return await self.log.of((await self.facts.get(report_id)).log)
 
 
 def rules(quiet: QuietHours | None = None, digest_s: float = 0.0, attempts: int = 3) -> Rules:
@@ -120,7 +119,7 @@ async def _topic(infra: Infrastructure) -> str:
     return name
 
 
-def _channels(box: Box, feeds: Feeds) -> Channels:
+def _channels(box: Box) -> Channels:
     mailer = SmtpMailer(
         host="127.0.0.1",
         port=box.smtp_port,
@@ -131,7 +130,7 @@ def _channels(box: Box, feeds: Feeds) -> Channels:
         ca_file=str(box.directory / "tls/cert.pem"),
     )
     sms = JsonSmsGateway(f"{box.url}/sms", KEY, "1708")
-    return Channels(mailer, sms, WebhookSender(), feeds)
+    return Channels(mailer, sms, WebhookSender())
 
 
 @contextlib.asynccontextmanager
@@ -150,7 +149,7 @@ async def running_stack(
         PreferenceStore(db["preferences"]),
     )
     feeds = Feeds(db["feeds"])
-    channels = _channels(box, feeds)
+    channels = _channels(box)
     composer = Composer(Templates(TEMPLATES), Links("http://lapor.test"), 3)
     dispatcher = Dispatcher(
         outbox=outbox,
@@ -170,6 +169,9 @@ async def running_stack(
         outbox=outbox,
         queue=QueueCounts(db["queue"]),
         subscriptions=subscriptions,
+        preferences=preferences,
+        feeds=feeds,
+        composer=composer,
         queue_threshold=extra.get("queue_threshold", 100),
         wake=dispatcher.wake,
     )

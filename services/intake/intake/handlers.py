@@ -192,7 +192,11 @@ class ReportWriter:
             decide_submit(command, self._region_exists)  # refuse bad input before sealing
             sealed = await self._vault.seal(identity, secret) if identity is not None else None
             submission = replace(
-                command, reporter=sealed, access_secret_sha256=secret_digest(secret)
+                command,
+                reporter=sealed,
+                access_secret_sha256=secret_digest(secret),
+                gave_email=bool(identity and identity.email),
+                gave_phone=bool(identity and identity.phone),
             )
             payloads = decide_submit(submission, self._region_exists)
             state, _ = await self._append(None, report_id, payloads, cause, idempotency)

@@ -16,7 +16,7 @@ from notification.api import Ports, notifications_api
 from notification.channels.email import SmtpMailer
 from notification.channels.sms import JsonSmsGateway
 from notification.channels.webhook import WebhookSender
-from notification.contacts import IntakeContacts
+from notification.contacts import IntakeContacts, RecentContacts
 from notification.dispatcher import Channels, Dispatcher, Rules
 from notification.domain.quiet import parse_quiet_hours
 from notification.domain.retry import Backoff
@@ -29,7 +29,7 @@ from notification.settings import NotificationSettings
 from notification.store import FactsStore, PreferenceStore, QueueCounts, Subscriptions
 
 
-def _channels(settings: NotificationSettings, feeds: Feeds) -> Channels:
+def _channels(settings: NotificationSettings) -> Channels:
     mailer = SmtpMailer(
         host=settings.smtp_host,
         port=settings.smtp_port,
@@ -42,7 +42,7 @@ def _channels(settings: NotificationSettings, feeds: Feeds) -> Channels:
     sms = JsonSmsGateway(
         settings.sms_gateway_url, settings.sms_gateway_key.get_secret_value(), settings.sms_sender
     )
-    return Channels(mailer, sms, WebhookSender(), feeds)
+    return Channels(mailer, sms, WebhookSender())
 
 
 def _rules(settings: NotificationSettings) -> Rules:
@@ -76,14 +76,15 @@ def bootstrap(platform: PlatformSettings, settings: NotificationSettings) -> Ser
     )
     feeds = Feeds(db["feeds"])
     contacts = IntakeContacts(settings.intake_target, key)
-    channels = _channels(settings, feeds)
+    channels = _channels(settings)
+    composer = Composer(Templates(TEMPLATES), Links(settings.public_url), settings.sms_max_parts)
     dispatcher = Dispatcher(
         outbox=outbox,
         log_=log,
-        contacts=contacts,
+        contacts=RecentContacts(contacts),
         preferences=preferences,
         subscriptions=subscriptions,
-        composer=Composer(Templates(TEMPLATES), Links(settings.public_url), settings.sms_max_parts),
+        composer=composer,
         channels=channels,
         producer=clients.producer,
         rules=_rules(settings),
@@ -95,6 +96,9 @@ def bootstrap(platform: PlatformSettings, settings: NotificationSettings) -> Ser
         outbox=outbox,
         queue=QueueCounts(db["queue"]),
         subscriptions=subscriptions,
+        preferences=preferences,
+        feeds=feeds,
+        composer=composer,
         queue_threshold=settings.queue_threshold,
         wake=dispatcher.wake,
     )

@@ -17,7 +17,7 @@ from lapor_common.mongo import Document
 from lapor_common.tokens import Claims, Unauthenticated, verify
 from lapor_common.tracking import normalize_tracking_id
 from notification.domain.recipients import Channel, Preferences
-from notification.feeds import Feeds, agency_feed, reporter_feed
+from notification.feeds import Feeds, agency_feed, since
 from notification.outbox import DeliveryLog
 from notification.store import FactsStore, PreferenceStore, Subscriptions
 from notification.subscribing import SubscriptionIn, new_subscription
@@ -94,7 +94,7 @@ def _agency_caller(ports: Ports, authorization: str | None, code: str) -> Claims
 
 async def _reporter(ports: Ports, tracking_id: str, secret: str | None) -> str:
     report_id = _tracking_id(tracking_id)
-    facts, _ = await ports.facts.get(report_id)
+    facts = (await ports.facts.get(report_id)).facts
     if facts.sequence == 0:
         raise HTTPException(404, "no report with that tracking id (yet)")
     given = hashlib.sha256((secret or "").encode()).digest()
@@ -147,7 +147,7 @@ def reporter_routes(router: APIRouter, ports: Ports) -> None:
         tracking_id: str, secret: AccessSecret = None, after: str = ""
     ) -> dict[str, Any]:
         report_id = await _reporter(ports, tracking_id, secret)
-        items = await ports.feeds.read([reporter_feed(report_id)], after)
+        items = since((await ports.facts.get(report_id)).feed, after)
         return {"items": items, "cursor": items[-1]["cursor"] if items else after}
 
     @router.get("/reports/{tracking_id}/feed/stream")
@@ -155,9 +155,11 @@ def reporter_routes(router: APIRouter, ports: Ports) -> None:
         tracking_id: str, secret: AccessSecret = None, last: LastEventId = None
     ) -> StreamingResponse:
         report_id = await _reporter(ports, tracking_id, secret)
-        return _stream(
-            lambda after: ports.feeds.read([reporter_feed(report_id)], after), last or ""
-        )
+
+        async def read(after: str) -> list[Document]:
+            return since((await ports.facts.get(report_id)).feed, after)
+
+        return _stream(read, last or "")
 
     @router.get("/reports/{tracking_id}/deliveries")
     async def deliveries(
@@ -170,8 +172,7 @@ def reporter_routes(router: APIRouter, ports: Ports) -> None:
             report_id = _tracking_id(tracking_id)
         else:
             report_id = await _reporter(ports, tracking_id, secret)
-        _, log = await ports.facts.get(report_id)
-        found = await ports.log.of(log)
+        found = await ports.log.of((await ports.facts.get(report_id)).log)
         return {"tracking_id": report_id, "deliveries": [_log_out(d) for d in found]}
 
 

@@ -34,7 +34,12 @@ class ContactSource(Protocol):
 
 
 class ContactUnavailable(Exception):
-    """Intake could not answer now (not reachable, or not yet aware of the report)."""
+    """Intake could not answer: ``outage`` when it is unreachable (wait, it is not the
+    message's fault), else it does not know the report (yet)."""
+
+    def __init__(self, reason: str, outage: bool) -> None:
+        super().__init__(reason)
+        self.outage = outage
 
 
 class IntakeContacts:
@@ -58,7 +63,8 @@ class IntakeContacts:
                 request, metadata=self._authorization(), timeout=10
             )
         except grpc.aio.AioRpcError as exc:
-            raise ContactUnavailable(f"intake: {exc.code().name}: {exc.details()}") from exc
+            outage = exc.code() is not grpc.StatusCode.NOT_FOUND
+            raise ContactUnavailable(f"intake: {exc.code().name}: {exc.details()}", outage) from exc
         return Contact(
             email=answer.contact.email,
             phone=answer.contact.phone,
@@ -69,3 +75,23 @@ class IntakeContacts:
 
     async def close(self) -> None:
         await self._channel.close()
+
+
+class RecentContacts:
+    """Contacts remembered in memory for a short while (a report's events come in bursts), so
+    intake is asked once per burst; never written anywhere."""
+
+    def __init__(self, source: ContactSource, keep_s: float = 30.0) -> None:
+        self._source = source
+        self._keep_s = keep_s
+        self._known: dict[str, tuple[float, Contact]] = {}
+
+    async def get(self, report_id: str) -> Contact:
+        now = time.monotonic()
+        known = self._known.get(report_id)
+        if known and now - known[0] < self._keep_s:
+            return known[1]
+        contact = await self._source.get(report_id)
+        self._known = {k: v for k, v in self._known.items() if now - v[0] < self._keep_s}
+        self._known[report_id] = (now, contact)
+        return contact

@@ -8,9 +8,9 @@ retrying is rescheduled with exponential backoff and jitter; after the last atte
 permanent refusal, the delivery is dead: the log says why and a record goes to the
 dead-letter topic. One bad recipient never holds up the others.
 
-After a crash, a delivery left ``sending`` may or may not have gone out. SMS, webhooks and
-the feed carry the delivery id, which the gateway, the receiver and the feed use to drop a
-repeat, so they are sent again; an e-mail cannot be taken back or deduplicated by the
+After a crash, a delivery left ``sending`` may or may not have gone out. SMS and webhooks
+carry the delivery id, which the gateway and the receiver use to drop a repeat, so they are
+sent again; an e-mail cannot be taken back or deduplicated by the
 server, so it is marked ``uncertain`` and not sent again (at most once).
 """
 
@@ -28,7 +28,7 @@ from aiokafka import AIOKafkaProducer
 
 from lapor_common.topics import DEAD_LETTER
 from lapor_common.zones import WIB, zone_of_agency, zone_of_region
-from notification.channels import Outcome, Result, sent
+from notification.channels import Outcome, Result
 from notification.channels.email import SmtpMailer
 from notification.channels.sms import SmsGateway
 from notification.channels.webhook import WebhookSender
@@ -37,8 +37,7 @@ from notification.domain.notices import Audience
 from notification.domain.quiet import QuietHours, release_at
 from notification.domain.recipients import REPORTER, Channel, reporter_channels, skip_reason
 from notification.domain.retry import Backoff
-from notification.feeds import Feeds, agency_feed, reporter_feed
-from notification.messages import Composer, feed_item, webhook_body
+from notification.messages import Composer, webhook_body
 from notification.outbox import DeliveryLog, Entry, Outbox
 from notification.rendering import Rendered
 from notification.store import PreferenceStore, Subscriptions
@@ -64,7 +63,6 @@ class Channels:
     mailer: SmtpMailer
     sms: SmsGateway
     webhooks: WebhookSender
-    feeds: Feeds
 
 
 @dataclass(frozen=True)
@@ -187,7 +185,10 @@ class Dispatcher:
         try:
             target = await self._target(first)
         except ContactUnavailable as exc:
-            await self._failed(group, Result(Outcome.TRANSIENT, str(exc)), now)
+            if exc.outage:  # intake is down: wait, without spending the message's attempts
+                await self._wait_out(group, str(exc), now)
+            else:
+                await self._failed(group, Result(Outcome.TRANSIENT, str(exc)), now)
             return
         if target.skip:
             await self._finish(group, "skipped", now, error=target.skip)
@@ -199,7 +200,7 @@ class Dispatcher:
                 await self._log.note(entry, "held", now, due_at=held)
             return
         await self._outbox.claim(group)
-        result = _scrubbed(await self._send(group, target, now), target.address)
+        result = _scrubbed(await self._send(group, target), target.address)
         if result.outcome is Outcome.SENT:
             self._last_sent[first.delivery.recipient] = now
             attempts = first.attempts + 1
@@ -213,8 +214,6 @@ class Dispatcher:
         d = entry.delivery
         if d.recipient == REPORTER:
             return await self._reporter(entry)
-        if d.channel is Channel.FEED:
-            return Target(language="id", zone=zone_of_agency(d.agency_code))
         subscription = await self._subscriptions.get(d.recipient.removeprefix("sub:"))
         if subscription is None:
             return Target(skip="the subscription was removed")
@@ -230,8 +229,6 @@ class Dispatcher:
         prefs = await self._preferences.get(d.report_id)
         zone = zone_of_region(report.get("region_code", ""))
         language = prefs.language or report.get("language") or "id"
-        if d.channel is Channel.FEED:
-            return Target(language=language, zone=zone)
         contact = await self._contacts.get(d.report_id)
         if contact.erased:
             return Target(skip="the reporter's data has been erased")
@@ -251,18 +248,9 @@ class Dispatcher:
             return max(now, last + self._rules.digest_window)
         return now
 
-    async def _send(self, group: list[Entry], target: Target, now: datetime) -> Result:
+    async def _send(self, group: list[Entry], target: Target) -> Result:
         first, d = group[0], group[0].delivery
         c = self._channels
-        if d.channel is Channel.FEED:
-            rendered = self._render(first, target, secret="")
-            feed = (
-                reporter_feed(d.report_id)
-                if d.recipient == REPORTER
-                else agency_feed(d.agency_code, first.partition)
-            )
-            await c.feeds.append(feed, feed_item(first, rendered, now))
-            return sent()
         if d.channel is Channel.EMAIL:
             rendered = self._email(group, target)
             return await c.mailer.send(target.address, rendered.subject, rendered.text, d.id)
@@ -282,6 +270,12 @@ class Dispatcher:
         items = [(e, self._render(e, target, secret="")) for e in group]
         agency = str(group[0].report.get("agency_name") or group[0].delivery.agency_code)
         return self._composer.digest(items, target.language, agency)
+
+    async def _wait_out(self, group: list[Entry], reason: str, now: datetime) -> None:
+        delay = self._rules.backoff.delay(self._rules.backoff.max_attempts, random.random())
+        for entry in group:
+            await self._outbox.reschedule(entry, now + timedelta(seconds=delay), entry.attempts)
+        log.warning("waiting for intake to send %s: %s", group[0].id, reason)
 
     async def _failed(self, group: list[Entry], result: Result, now: datetime) -> None:
         """Retry later with backoff, or give up: a permanent refusal, or the last attempt."""

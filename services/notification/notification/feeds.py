@@ -1,8 +1,9 @@
-"""The in-app feed: the latest notifications of a reporter (by tracking id) or an agency.
+"""Agencies' in-app feeds: the latest notifications of an agency. (A reporter's feed is
+kept with the report's facts, store.py.)
 
-One document per reporter (``report:<id>``) and per agency and partition of the report
-events (``agency:<code>:<partition>``), so each has a single writer: the process that owns
-the partition. Each keeps its newest ``keep`` items; older ones remain in the delivery log.
+One document per agency and partition of the report events (``agency:<code>:<partition>``),
+so each has a single writer: the planner that owns the partition. Each keeps its newest
+``keep`` items.
 """
 
 from collections.abc import Sequence
@@ -10,10 +11,6 @@ from collections.abc import Sequence
 from pymongo.asynchronous.collection import AsyncCollection
 
 from lapor_common.mongo import Document
-
-
-def reporter_feed(report_id: str) -> str:
-    return f"report:{report_id}"
 
 
 def agency_feed(agency_code: str, partition: int) -> str:
@@ -35,11 +32,14 @@ class Feeds:
         await self._feeds.replace_one({"_id": feed}, {"_id": feed, "items": items}, upsert=True)
 
     async def read(self, feeds: Sequence[str], after: str = "") -> list[Document]:
-        """Items of these feeds, oldest first, those after the cursor ``after`` (an item's
-        ``cursor``: its time and id) only."""
+        """Items of these feeds, oldest first, after the cursor ``after``."""
         found: list[Document] = []
         for feed in feeds:
             doc = await self._feeds.find_one({"_id": feed})
             found += doc["items"] if doc else []
-        found.sort(key=lambda item: item["cursor"])
-        return [item for item in found if item["cursor"] > after]
+        return since(found, after)
+
+
+def since(items: Sequence[Document], after: str) -> list[Document]:
+    """Items after a cursor (an item's ``cursor``: its time and id), oldest first."""
+    return sorted((i for i in items if i["cursor"] > after), key=lambda item: item["cursor"])

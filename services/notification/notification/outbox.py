@@ -185,9 +185,8 @@ class Outbox:
 
     async def claim(self, entries: Sequence[Entry]) -> None:
         """Record that an attempt starts, before it does."""
-        for e in entries:
-            update = {"$set": {"state": "sending"}, "$inc": {"attempts": 1}}
-            await self._outbox.update_one({"_id": e.id}, update)
+        update = {"$set": {"state": "sending"}, "$inc": {"attempts": 1}}
+        await self._outbox.update_many({"_id": {"$in": [e.id for e in entries]}}, update)
 
     async def reschedule(self, entry: Entry, due_at: datetime, attempts: int) -> None:
         update = {"state": "pending", "due_at": due_at, "attempts": attempts}

@@ -1,25 +1,42 @@
 """From report events to recorded deliveries (the consumer of ``lapor.report-events``).
 
-For each event: fold the report's facts, ask the policy who must hear what, expand each
-notice to its deliveries, log them as pending and queue them in the outbox, then save the
-facts. Facts carry the sequence they reflect, so a redelivered event is recognised; the
-delivery log's ids make recording idempotent even if the crash came between the two.
+For each event: fold the report's facts, ask the policy who must hear what, write each
+notice to its audience's in-app feed, expand it to deliveries (the reporter's chosen
+channels, the agency's subscriptions), log those as pending and queue them in the outbox,
+then save the facts with the reporter's feed. Facts carry the sequence they reflect, so a
+redelivered event is recognised; the delivery log's ids make recording idempotent even if
+the crash came between the two.
 """
 
+import logging
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-from lapor_common.envelope import Event, decode_event
+from lapor_common.envelope import decode_event
 from lapor_common.kafka_io import SourceRecord
+from lapor_common.mongo import Document
+from lapor_common.zones import zone_of_agency, zone_of_region
 from notification.domain.facts import Facts, evolve
 from notification.domain.notices import Audience, Notice, crossed, notices, queue_alert
-from notification.domain.recipients import deliveries
+from notification.domain.recipients import (
+    Channel,
+    Delivery,
+    deliveries,
+    feed_item_of,
+    reporter_channels,
+    skip_reason,
+)
+from notification.feeds import Feeds, agency_feed
+from notification.messages import Composer, feed_item
 from notification.outbox import DeliveryLog, Entry, Outbox, log_name
-from notification.store import FactsStore, QueueCounts, Subscriptions
+from notification.store import FactsStore, Kept, PreferenceStore, QueueCounts, Subscriptions
 
 NAME = "notification"
+log = logging.getLogger(__name__)
 _ALERTS = uuid.UUID("6f1c6f0e-3f57-4f4e-9a53-4c0a7f0b9e11")
+NONE: frozenset[Channel] = frozenset()
 
 
 def _snapshot(facts: Facts) -> dict[str, object]:
@@ -35,6 +52,19 @@ def _snapshot(facts: Facts) -> dict[str, object]:
     }
 
 
+@dataclass(frozen=True)
+class Occasion:
+    """The event a notice comes from: its id, partition and time."""
+
+    event_id: str
+    partition: int
+    at: datetime
+
+    def entry(self, delivery: Delivery, report: dict[str, object]) -> Entry:
+        at = self.at
+        return Entry(delivery, log_name(at), self.partition, at, at, 0, "pending", report)
+
+
 class Planner:
     def __init__(
         self,
@@ -44,45 +74,74 @@ class Planner:
         outbox: Outbox,
         queue: QueueCounts,
         subscriptions: Subscriptions,
+        preferences: PreferenceStore,
+        feeds: Feeds,
+        composer: Composer,
         queue_threshold: int,
         wake: Callable[[], None],
     ) -> None:
         self._facts, self._log, self._outbox = facts, log_, outbox
         self._queue, self._subscriptions = queue, subscriptions
+        self._preferences, self._feeds, self._composer = preferences, feeds, composer
         self._threshold = queue_threshold
         self._wake = wake
 
     async def handle(self, record: SourceRecord) -> None:
         event = decode_event(record.value)
         envelope = event.envelope
-        before, log = await self._facts.get(envelope.report_id)
+        kept = await self._facts.get(envelope.report_id)
+        before = kept.facts
         if envelope.sequence <= before.sequence:
             return
-        after = evolve(before, event.payload, envelope.sequence)
+        kept.facts = evolve(before, event.payload, envelope.sequence)
         at = envelope.occurred_at.ToDatetime(UTC)
-        found = notices(before, event.payload)
-        entries = await self._entries(event, found, after, record.partition, at)
-        delta = int(after.awaiting_verification) - int(before.awaiting_verification)
+        entries: list[Entry] = []
+        occasion = Occasion(envelope.event_id, record.partition, at)
+        for notice in notices(before, event.payload):
+            entries += await self._planned(occasion, notice, kept)
+        delta = int(kept.facts.awaiting_verification) - int(before.awaiting_verification)
         if delta:
             entries += await self._queue_alert(record, delta, at)
         await self._record(entries, envelope.event_type)
-        log += [f"{e.log}|{e.id}" for e in entries if e.delivery.report_id == envelope.report_id]
-        await self._facts.save(after, log)
+        kept.log += [f"{e.log}|{e.id}" for e in entries if e.delivery.report_id == before.report_id]
+        await self._facts.save(kept)
         if entries:
             self._wake()
 
-    async def _entries(
-        self, event: Event, found: list[Notice], facts: Facts, partition: int, at: datetime
-    ) -> list[Entry]:
-        entries: list[Entry] = []
-        report = _snapshot(facts)
-        for notice in found:
-            subscriptions = []
-            if notice.audience is Audience.AGENCY:
-                subscriptions = await self._subscriptions.of(notice.agency_code)
-            for d in deliveries(event.envelope.event_id, facts.report_id, notice, subscriptions):
-                entries.append(Entry(d, log_name(at), partition, at, at, 0, "pending", report))
-        return entries
+    async def _planned(self, occasion: Occasion, notice: Notice, kept: Kept) -> list[Entry]:
+        """The notice's deliveries; its feed item written on the way."""
+        facts, report = kept.facts, _snapshot(kept.facts)
+        if notice.audience is Audience.REPORTER:
+            prefs = await self._preferences.get(facts.report_id)
+            item = self._feed_item(occasion, notice, facts, prefs.language or facts.language)
+            if item and all(i["id"] != item["id"] for i in kept.feed):
+                kept.feed.append(item)
+            chosen = reporter_channels(prefs, facts.gave_email, facts.gave_phone, facts.came_by_sms)
+            planned = deliveries(occasion.event_id, facts.report_id, notice, [], chosen)
+            return [occasion.entry(d, report) for d in planned if not skip_reason(d, prefs, chosen)]
+        item = self._feed_item(occasion, notice, facts, "id")
+        if item:
+            await self._feeds.append(agency_feed(notice.agency_code, occasion.partition), item)
+        subscriptions = await self._subscriptions.of(notice.agency_code)
+        planned = deliveries(occasion.event_id, facts.report_id, notice, subscriptions, NONE)
+        return [occasion.entry(d, report) for d in planned]
+
+    def _feed_item(
+        self, occasion: Occasion, notice: Notice, facts: Facts, language: str
+    ) -> Document | None:
+        """The notice as a feed item, in the reader's language and time zone; a template that
+        fails is logged and costs only this item, never the event's messages."""
+        delivery = feed_item_of(occasion.event_id, facts.report_id, notice)
+        entry = replace(occasion.entry(delivery, _snapshot(facts)), state="feed")
+        reporter = notice.audience is Audience.REPORTER
+        zone = zone_of_region(facts.region_code) if reporter else zone_of_agency(notice.agency_code)
+        try:
+            context = self._composer.context(entry, language, zone, secret="")
+            rendered = self._composer.render(notice.kind, language, context)
+        except Exception:
+            log.exception("the feed item %s could not be rendered", delivery.id)
+            return None
+        return feed_item(entry, rendered, occasion.at)
 
     async def _queue_alert(self, record: SourceRecord, delta: int, at: datetime) -> list[Entry]:
         totals = await self._queue.apply(record.partition, record.offset, delta)
@@ -90,12 +149,7 @@ class Planner:
             return []
         alert = queue_alert(totals[1], self._threshold)
         event_id = str(uuid.uuid5(_ALERTS, f"{record.partition}:{record.offset}"))
-        subscriptions = await self._subscriptions.of(alert.agency_code)
-        report = _snapshot(Facts(""))
-        return [
-            Entry(d, log_name(at), record.partition, at, at, 0, "pending", report)
-            for d in deliveries(event_id, "", alert, subscriptions)
-        ]
+        return await self._planned(Occasion(event_id, record.partition, at), alert, Kept(Facts("")))
 
     async def _record(self, entries: list[Entry], event_type: str) -> None:
         by_log: dict[str, list[Entry]] = {}

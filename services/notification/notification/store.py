@@ -12,7 +12,7 @@
 
 import time
 import uuid
-from dataclasses import asdict, replace
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from pymongo.asynchronous.collection import AsyncCollection
@@ -25,25 +25,36 @@ from notification.domain.recipients import Channel, Preferences, Role, Subscript
 _SUBSCRIPTIONS_KEEP_S = 10.0
 
 
-class FactsStore:
-    def __init__(self, collection: AsyncCollection[Document]) -> None:
-        self._facts = collection
+@dataclass
+class Kept:
+    """A report's facts, its delivery log references (``<collection>|<delivery id>``: the
+    server stores no nested arrays) and its reporter's in-app feed, newest last."""
 
-    async def get(self, report_id: str) -> tuple[Facts, list[str]]:
-        """The report's facts (empty before its first event) and its delivery log entries
-        (``<collection>|<delivery id>``: the server stores no nested arrays)."""
+    facts: Facts
+    log: list[str] = field(default_factory=list)
+    feed: list[Document] = field(default_factory=list)
+
+
+class FactsStore:
+    def __init__(self, collection: AsyncCollection[Document], feed_keep: int = 200) -> None:
+        self._facts = collection
+        self._keep = feed_keep
+
+    async def get(self, report_id: str) -> Kept:
+        """What is kept of the report (empty facts before its first event)."""
         doc = await self._facts.find_one({"_id": report_id})
         if doc is None:
-            return Facts(report_id), []
-        log = doc.pop("log", [])
+            return Kept(Facts(report_id))
+        log, feed = doc.pop("log", []), doc.pop("feed", [])
         doc["secret_sha256"] = bytes(doc["secret_sha256"])
-        return Facts(report_id=doc.pop("_id"), **doc), log
+        return Kept(Facts(report_id=doc.pop("_id"), **doc), log, feed)
 
-    async def save(self, facts: Facts, log: list[str]) -> None:
-        doc: dict[str, Any] = asdict(facts)
+    async def save(self, kept: Kept) -> None:
+        doc: dict[str, Any] = asdict(kept.facts)
         doc["_id"] = doc.pop("report_id")
-        doc["log"] = log
-        await self._facts.replace_one({"_id": facts.report_id}, doc, upsert=True)
+        doc["log"] = kept.log
+        doc["feed"] = kept.feed[-self._keep :]
+        await self._facts.replace_one({"_id": kept.facts.report_id}, doc, upsert=True)
 
 
 class QueueCounts:

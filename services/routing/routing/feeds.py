@@ -34,6 +34,8 @@ def shareable(envelope: EventEnvelope) -> EventEnvelope:
         submitted = ReportSubmitted.FromString(envelope.payload)
         submitted.ClearField("reporter")
         submitted.ClearField("access_secret_sha256")
+        submitted.ClearField("reporter_gave_email")
+        submitted.ClearField("reporter_gave_phone")
         shared.payload = submitted.SerializeToString()
     return shared
 

@@ -41,6 +41,8 @@ class SubmitReport:
     language: str = "id"
     reporter: Sealed | None = None
     access_secret_sha256: bytes = b""
+    gave_email: bool = False
+    gave_phone: bool = False
 
 
 def _length_problem(field: str, text: str, bounds: tuple[int, int]) -> list[str]:
@@ -98,6 +100,8 @@ def decide_submit(command: SubmitReport, region_exists: Callable[[str], bool]) -
         confidential=command.confidential,
         access_secret_sha256=command.access_secret_sha256,
         language=command.language,
+        reporter_gave_email=command.gave_email,
+        reporter_gave_phone=command.gave_phone,
     )
     if command.location is not None:
         latitude, longitude = command.location

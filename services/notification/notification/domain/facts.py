@@ -24,6 +24,8 @@ class Facts:
     secret_sha256: bytes = b""
     agency_code: str = ""
     agency_name: str = ""
+    gave_email: bool = False
+    gave_phone: bool = False
     # In the national administrators' verification queue.
     awaiting_verification: bool = False
     erased: bool = False
@@ -40,6 +42,8 @@ def _submitted(facts: Facts, p: e.ReportSubmitted) -> Facts:
         anonymous=p.anonymous,
         confidential=p.confidential,
         secret_sha256=p.access_secret_sha256,
+        gave_email=p.reporter_gave_email,
+        gave_phone=p.reporter_gave_phone,
         awaiting_verification=True,
     )
 

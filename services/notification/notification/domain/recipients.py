@@ -1,11 +1,11 @@
 """From a notice to deliveries, one per (event, recipient, channel), and the reporter's
 choice of channels.
 
-A reporter notice becomes three candidate deliveries: the in-app feed (always: the tracking
-page works for everyone), e-mail and SMS; which of the last two go out is decided when
-sending, from the contact the reporter gave (asked of intake then, never stored here) and
-their preferences. An agency notice goes to the agency's feed and to each of its
-subscriptions: officers' for every notice, supervisors' only for escalations and warnings.
+A reporter notice goes to the channels the reporter gave a contact for and chose (the
+report says which contacts exist; the contact itself is asked of intake when sending, never
+stored here); an agency notice to each of the agency's subscriptions: officers' for every
+notice, supervisors' only for escalations and warnings. Every notice also lands in the
+reporter's or the agency's in-app feed, which the planner writes itself (feed_id).
 """
 
 from collections.abc import Iterable, Mapping
@@ -95,16 +95,26 @@ def _delivery(event_id: str, report_id: str, n: Notice, to: str, channel: Channe
 
 
 def deliveries(
-    event_id: str, report_id: str, notice: Notice, subscriptions: Iterable[Subscription]
+    event_id: str,
+    report_id: str,
+    notice: Notice,
+    subscriptions: Iterable[Subscription],
+    reporter_channels: frozenset[Channel],
 ) -> list[Delivery]:
     if notice.audience is Audience.REPORTER:
-        channels = (Channel.FEED, Channel.EMAIL, Channel.SMS)
-        return [_delivery(event_id, report_id, notice, REPORTER, c) for c in channels]
-    found = [_delivery(event_id, report_id, notice, agency_feed(notice.agency_code), Channel.FEED)]
-    for s in subscriptions:
-        if s.agency_code == notice.agency_code and (s.role is Role.OFFICER or notice.supervisors):
-            found.append(_delivery(event_id, report_id, notice, subscriber(s.id), s.channel))
-    return found
+        chosen = [c for c in (Channel.EMAIL, Channel.SMS) if c in reporter_channels]
+        return [_delivery(event_id, report_id, notice, REPORTER, c) for c in chosen]
+    return [
+        _delivery(event_id, report_id, notice, subscriber(s.id), s.channel)
+        for s in subscriptions
+        if s.agency_code == notice.agency_code and (s.role is Role.OFFICER or notice.supervisors)
+    ]
+
+
+def feed_item_of(event_id: str, report_id: str, notice: Notice) -> Delivery:
+    """The notice as an item of its audience's feed (its id makes writing it idempotent)."""
+    to = REPORTER if notice.audience is Audience.REPORTER else agency_feed(notice.agency_code)
+    return _delivery(event_id, report_id, notice, to, Channel.FEED)
 
 
 def reporter_channels(
@@ -121,9 +131,8 @@ def reporter_channels(
 
 
 def skip_reason(delivery: Delivery, prefs: Preferences, chosen: frozenset[Channel]) -> str:
-    """Why a reporter's delivery is not sent ("" when it is)."""
-    if delivery.channel is Channel.FEED:
-        return ""
+    """Why a reporter's delivery is not sent ("" when it is): checked when planning, and
+    again when sending, since the reporter may have changed their mind meanwhile."""
     if prefs.essential_only and not delivery.essential:
         return "the reporter opted out of non-essential messages"
     if delivery.channel not in chosen:
