@@ -1,5 +1,6 @@
 """The facts notification folds from a report's events: whether it waits in the
-administrators' verification queue, which agency holds it, and the sequence it reflects."""
+administrators' verification queue, which agency holds it, which contacts the reporter gave
+(never what they are), and the sequence it reflects."""
 
 from dataclasses import replace
 
@@ -27,6 +28,8 @@ SUBMITTED = e.ReportSubmitted(
     reporter=e.EncryptedIdentity(key_id="k-1", nonce=b"\x01" * 12, ciphertext=b"\x02" * 40),
     access_secret_sha256=SECRET_SHA256,
     language="en",
+    reporter_gave_email=False,
+    reporter_gave_phone=True,
 )
 
 
@@ -53,6 +56,8 @@ def test_a_submission_records_the_report_and_puts_it_in_the_verification_queue()
         secret_sha256=SECRET_SHA256,
         agency_code="",
         agency_name="",
+        gave_email=False,
+        gave_phone=True,
         awaiting_verification=True,
         erased=False,
     )
@@ -63,6 +68,20 @@ def test_a_submission_without_a_language_is_in_bahasa_indonesia_and_web_is_not_s
     facts = evolve(Facts(REPORT_ID), web, 1)
     assert facts.language == "id"
     assert facts.came_by_sms is False
+    assert (facts.gave_email, facts.gave_phone) == (False, False)  # nothing said: no contact
+
+
+@pytest.mark.parametrize("gave_email", [True, False])
+@pytest.mark.parametrize("gave_phone", [True, False])
+def test_a_submission_records_which_contacts_were_given(gave_email: bool, gave_phone: bool) -> None:
+    given = e.ReportSubmitted(
+        title="Lampu jalan mati",
+        channel=e.CHANNEL_WEB,
+        reporter_gave_email=gave_email,
+        reporter_gave_phone=gave_phone,
+    )
+    facts = evolve(Facts(REPORT_ID), given, 1)
+    assert (facts.gave_email, facts.gave_phone) == (gave_email, gave_phone)
 
 
 def test_the_whole_way_of_a_report_through_agencies() -> None:
@@ -111,6 +130,7 @@ def test_the_whole_way_of_a_report_through_agencies() -> None:
         True,
         SECRET_SHA256,
     )
+    assert (facts.gave_email, facts.gave_phone) == (False, True)
 
 
 def test_forwarding_to_another_agency_moves_the_report_there() -> None:

@@ -1,5 +1,6 @@
 """The dispatcher's lanes: one recipient's channel in event order, side by side with the
-others; an agency desk's due e-mails as one digest, webhooks one by one."""
+others; an agency desk's due e-mails as one digest, webhooks one by one. (Feeds are written
+by the planner, never queued: no lane is a feed.)"""
 
 from datetime import UTC, datetime, timedelta
 
@@ -15,9 +16,14 @@ HOOK = Subscription("hook", PU, Channel.WEBHOOK, "https://sipu.go.id/h", Role.OF
 CHIEF = Subscription("chief", PU, Channel.EMAIL, "kadis@pu.go.id", Role.SUPERVISOR)
 
 
-def entries(event: str, report: str, notice: Notice, minute: int) -> list[Entry]:
+BOTH = frozenset({Channel.EMAIL, Channel.SMS})
+
+
+def entries(
+    event: str, report: str, notice: Notice, minute: int, chosen: frozenset[Channel] = BOTH
+) -> list[Entry]:
     at = T0 + timedelta(minutes=minute)
-    found = deliveries(event, report, notice, [DESK, HOOK, CHIEF])
+    found = deliveries(event, report, notice, [DESK, HOOK, CHIEF], chosen)
     return [Entry(d, log_name(at), 0, at, at, 0, "pending", {}) for d in found]
 
 
@@ -41,10 +47,10 @@ def test_a_reporters_messages_of_one_channel_stay_in_event_order_in_one_lane() -
         *entries("e3", "R1", to_reporter("routed", False, agency_name="PU"), 2),
     ]
     lanes = _lanes(due)
-    for channel in (Channel.FEED, Channel.EMAIL, Channel.SMS):
+    for channel in (Channel.EMAIL, Channel.SMS):
         expected = [[f"{event}/reporter/{channel.value}"] for event in ("e1", "e2", "e3")]
         assert lane_of(lanes, "reporter", channel) == expected
-    assert len(lanes) == 3  # the three channels run side by side
+    assert len(lanes) == 2  # the two channels run side by side
     assert sorted(x.id for lane in lanes for group in lane for x in group) == sorted(
         x.id for x in due
     )
@@ -57,7 +63,7 @@ def test_reports_and_channels_are_separate_lanes() -> None:
         *entries("e3", "R1", to_reporter("verified", False), 1),
     ]
     lanes = _lanes(due)
-    assert len(lanes) == 2 * 3  # two reports, three channels each
+    assert len(lanes) == 2 * 2  # two reports, two channels each
     for lane in lanes:
         reports = {x.delivery.report_id for group in lane for x in group}
         channels = {x.delivery.channel for group in lane for x in group}
@@ -89,14 +95,20 @@ def test_an_agency_desks_emails_are_one_digest_and_webhooks_go_one_by_one() -> N
         ["e2/sub:hook/webhook"],
         ["e3/sub:hook/webhook"],
     ]
-    assert lane_of(lanes, f"agency:{PU}", Channel.FEED) == [
-        [f"e1/agency:{PU}/feed"],
-        [f"e2/agency:{PU}/feed"],
-        [f"e3/agency:{PU}/feed"],
-    ]
     # The supervisor's desk is another recipient: its own lane, its own digest.
     assert lane_of(lanes, "sub:chief", Channel.EMAIL) == [["e3/sub:chief/email"]]
-    assert len(lanes) == 4
+    assert len(lanes) == 3
+
+
+def test_a_reporter_who_chose_one_channel_has_one_lane() -> None:
+    only_sms = frozenset({Channel.SMS})
+    due = [
+        *entries("e1", "R1", to_reporter("received"), 0, only_sms),
+        *entries("e2", "R1", to_reporter("verified", False), 1, only_sms),
+    ]
+    lanes = _lanes(due)
+    assert len(lanes) == 1
+    assert lane_of(lanes, "reporter", Channel.SMS) == [["e1/reporter/sms"], ["e2/reporter/sms"]]
 
 
 def test_a_reporters_emails_are_never_a_digest() -> None:

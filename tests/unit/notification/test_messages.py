@@ -1,6 +1,8 @@
 """Words for deliveries: dates in the reader's language and zone, the template context the
 Composer builds from an outbox entry, every kind the policy can produce rendered through the
-real templates, SMS that fit, webhook bodies without the reporter, sortable feed items."""
+real templates (the feed items the planner writes, built with feed_item_of, and the e-mails,
+SMS and webhooks it queues), SMS that fit, webhook bodies without the reporter, sortable feed
+items."""
 
 import json
 import re
@@ -17,12 +19,27 @@ from hypothesis import strategies as st
 from lapor.report.v1 import events_pb2 as e
 from lapor_common.zones import WIB, WIT, WITA, zone_of_agency, zone_of_region
 from notification.domain.facts import Facts, evolve
-from notification.domain.notices import NATIONAL_ADMINISTRATOR, Audience, notices, queue_alert
-from notification.domain.recipients import Channel, Role, Subscription, deliveries
+from notification.domain.notices import (
+    NATIONAL_ADMINISTRATOR,
+    Audience,
+    Notice,
+    notices,
+    queue_alert,
+)
+from notification.domain.recipients import (
+    REPORTER,
+    Channel,
+    Preferences,
+    Role,
+    Subscription,
+    deliveries,
+    feed_item_of,
+    reporter_channels,
+)
 from notification.domain.sms import segments
 from notification.messages import Composer, Links, feed_item, webhook_body, when
 from notification.outbox import Entry, log_name
-from notification.planner import _snapshot
+from notification.planner import Occasion, _snapshot
 from notification.rendering import LANGUAGES, TEMPLATES, Rendered, Templates
 
 BASE = "https://www.lapor.go.id"
@@ -69,6 +86,8 @@ def submitted(anonymous: bool = False, confidential: bool = False) -> e.ReportSu
         reporter=e.EncryptedIdentity(key_id=KEY_ID, nonce=b"\x01" * 12, ciphertext=CIPHERTEXT),
         access_secret_sha256=SECRET_SHA256,
         language="id",
+        reporter_gave_email=True,
+        reporter_gave_phone=True,
     )
 
 
@@ -115,24 +134,38 @@ BRANCHES: list[list[Message]] = [
 ]
 
 
+# Every reporter in the scenario gave both contacts and chose both channels, so each
+# reporter notice becomes an e-mail and an SMS besides its feed item.
+BOTH_CHOSEN = Preferences(channels=frozenset({Channel.EMAIL, Channel.SMS}))
+
+
+def planned(event_id: str, notice: Notice, facts: Facts) -> list[Entry]:
+    """As the planner makes them: the notice's feed item (state "feed", never queued) first,
+    then its deliveries."""
+    occasion, report = Occasion(event_id, 3, AT), _snapshot(facts)
+    chosen = reporter_channels(BOTH_CHOSEN, facts.gave_email, facts.gave_phone, facts.came_by_sms)
+    item = occasion.entry(feed_item_of(event_id, facts.report_id, notice), report)
+    return [
+        replace(item, state="feed"),
+        *(
+            occasion.entry(d, report)
+            for d in deliveries(event_id, facts.report_id, notice, SUBSCRIPTIONS, chosen)
+        ),
+    ]
+
+
 def entries_of(report_id: str, events: list[Message]) -> list[Entry]:
     facts, found = Facts(report_id), []
     for sequence, event in enumerate(events, start=1):
         after = evolve(facts, event, sequence)
         for n, notice in enumerate(notices(facts, event)):
-            event_id = f"{report_id}-{sequence}-{n}"
-            for d in deliveries(event_id, report_id, notice, SUBSCRIPTIONS):
-                found.append(Entry(d, log_name(AT), 3, AT, AT, 0, "pending", _snapshot(after)))
+            found += planned(f"{report_id}-{sequence}-{n}", notice, after)
         facts = after
     return found
 
 
 def alert_entries() -> list[Entry]:
-    alert = queue_alert(205, 100)
-    return [
-        Entry(d, log_name(AT), 3, AT, AT, 0, "pending", _snapshot(Facts("")))
-        for d in deliveries("alert-1", "", alert, SUBSCRIPTIONS)
-    ]
+    return planned("alert-1", queue_alert(205, 100), Facts(""))
 
 
 ENTRIES = [
@@ -140,6 +173,15 @@ ENTRIES = [
     *(x for i, branch in enumerate(BRANCHES) for x in entries_of(f"BR{i}-9QXA-2B4C", branch)),
     *alert_entries(),
 ]
+
+
+def test_an_occasion_queues_a_delivery_pending_now_in_the_days_log() -> None:
+    d = ENTRIES[1].delivery
+    report: dict[str, object] = {"title": "t"}
+    later = AT + timedelta(days=1)
+    assert Occasion(d.event_id, 5, later).entry(d, report) == Entry(
+        d, log_name(later), 5, later, later, 0, "pending", report
+    )
 
 
 def zone_for(entry: Entry) -> ZoneInfo:
@@ -277,6 +319,22 @@ def test_the_scenario_produces_every_kind_there_is_a_template_for() -> None:
     assert kinds == templates - {"digest"}
 
 
+def test_every_notice_is_a_feed_item_and_its_audiences_messages() -> None:
+    by_event: dict[str, set[tuple[str, Channel]]] = {}
+    for x in ENTRIES:
+        d = x.delivery
+        by_event.setdefault(d.event_id, set()).add((d.recipient.split(":")[0], d.channel))
+    reporter = {("reporter", Channel.FEED), ("reporter", Channel.EMAIL), ("reporter", Channel.SMS)}
+    officers = {("agency", Channel.FEED), ("sub", Channel.EMAIL), ("sub", Channel.WEBHOOK)}
+    supervisors = {("sub", Channel.SMS)}
+    for event_id, found in by_event.items():
+        assert found in (reporter, officers, officers | supervisors), event_id
+    feed = [x for x in ENTRIES if x.delivery.channel is Channel.FEED]
+    assert len(feed) == len(by_event)  # one feed item per notice
+    assert {x.state for x in feed} == {"feed"}
+    assert {x.state for x in ENTRIES if x.delivery.channel is not Channel.FEED} == {"pending"}
+
+
 def entry_id(entry: Entry) -> str:
     d = entry.delivery
     return f"{d.event_id}:{d.kind}:{d.recipient}:{d.channel.value}"
@@ -370,6 +428,23 @@ def test_no_webhook_carries_the_reporter(composer: Composer, entry: Entry) -> No
     json.loads(text)
     for private in (KEY_ID, "Siti", "+62812", "siti@", SECRET, SECRET_SHA256.hex(), "secret"):
         assert private not in text
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize(
+    "entry", [x for x in ENTRIES if x.delivery.channel is Channel.FEED], ids=entry_id
+)
+def test_every_feed_item_is_its_rendered_notice(
+    composer: Composer, entry: Entry, language: str
+) -> None:
+    rendered = render(composer, entry, language)
+    item = feed_item(entry, rendered, AT)
+    d = entry.delivery
+    feed = REPORTER if d.audience is Audience.REPORTER else f"agency:{d.agency_code}"
+    assert item["id"] == f"{d.event_id}/{feed}/feed"
+    assert (item["kind"], item["tracking_id"]) == (d.kind, d.report_id)
+    assert (item["subject"], item["text"]) == (rendered.subject, rendered.short)
+    assert item["at"] == "2026-11-20T02:30:00+00:00"
 
 
 def item_at(at: datetime, entry_id: str = "ev/reporter/feed") -> dict[str, object]:

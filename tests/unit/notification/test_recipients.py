@@ -1,9 +1,17 @@
-"""From notices to deliveries: a reporter's feed, e-mail and SMS; an agency's feed and its
-own subscriptions (supervisors only when asked); and which of a reporter's go out."""
+"""From notices to deliveries: a reporter's e-mail and SMS, only on the channels they chose;
+an agency's own subscriptions (supervisors only when asked); every notice's feed item, which
+the planner writes itself; and which of a reporter's messages go out."""
 
 import pytest
 
-from notification.domain.notices import Notice, queue_alert, to_agency, to_reporter
+from notification.domain.notices import (
+    NATIONAL_ADMINISTRATOR,
+    Audience,
+    Notice,
+    queue_alert,
+    to_agency,
+    to_reporter,
+)
 from notification.domain.recipients import (
     REPORTER,
     Channel,
@@ -13,6 +21,7 @@ from notification.domain.recipients import (
     Subscription,
     deliveries,
     delivery_id,
+    feed_item_of,
     reporter_channels,
     skip_reason,
 )
@@ -34,44 +43,60 @@ SUBSCRIPTIONS = [
 ROUTED = to_reporter("routed", False, agency_name="Dinas PU")
 NEW_REPORT = to_agency("new_report", PU, via="routed", from_agency_name="")
 WARNING = to_agency("warning", PU, True, clock="completion", deadline="", missed_by="Dinas PU")
-ALL = (*Channel,)
+ALL = frozenset(Channel)
+BOTH = frozenset({Channel.EMAIL, Channel.SMS})
+NONE: frozenset[Channel] = frozenset()
+BOTH_ORDERED = (Channel.EMAIL, Channel.SMS)
 
 
 def addressed(found: list[Delivery]) -> list[tuple[str, Channel]]:
     return [(d.recipient, d.channel) for d in found]
 
 
-def test_a_reporter_notice_goes_to_the_feed_email_and_sms() -> None:
-    found = deliveries(EVENT_ID, REPORT_ID, ROUTED, SUBSCRIPTIONS)
-    assert addressed(found) == [
-        (REPORTER, Channel.FEED),
-        (REPORTER, Channel.EMAIL),
-        (REPORTER, Channel.SMS),
-    ]
+@pytest.mark.parametrize(
+    ("chosen", "expected"),
+    [
+        (BOTH, [Channel.EMAIL, Channel.SMS]),
+        (frozenset({Channel.SMS}), [Channel.SMS]),
+        (frozenset({Channel.EMAIL}), [Channel.EMAIL]),
+        (NONE, []),  # no contact given or none chosen: the feed item only
+        # Neither a webhook nor the feed is ever a reporter's delivery.
+        (ALL, [Channel.EMAIL, Channel.SMS]),
+        (frozenset({Channel.FEED, Channel.WEBHOOK}), []),
+    ],
+)
+def test_a_reporter_notice_goes_to_the_chosen_channels_only(
+    chosen: frozenset[Channel], expected: list[Channel]
+) -> None:
+    found = deliveries(EVENT_ID, REPORT_ID, ROUTED, SUBSCRIPTIONS, chosen)
+    assert addressed(found) == [(REPORTER, c) for c in expected]
     for d in found:
-        assert (d.event_id, d.report_id, d.kind, d.essential) == (
+        assert (d.event_id, d.report_id, d.kind, d.essential, d.audience) == (
             EVENT_ID,
             REPORT_ID,
             "routed",
             False,
+            Audience.REPORTER,
         )
         assert d.context == {"agency_name": "Dinas PU"}
+        assert d.id == delivery_id(EVENT_ID, REPORTER, d.channel)
 
 
-def test_an_agency_notice_goes_to_its_feed_and_its_officers_only() -> None:
-    found = deliveries(EVENT_ID, REPORT_ID, NEW_REPORT, SUBSCRIPTIONS)
+@pytest.mark.parametrize("chosen", [NONE, BOTH, ALL])
+def test_an_agency_notice_goes_to_its_officers_only(chosen: frozenset[Channel]) -> None:
+    # The reporter's choice has nothing to do with an agency's notice.
+    found = deliveries(EVENT_ID, REPORT_ID, NEW_REPORT, SUBSCRIPTIONS, chosen)
     assert addressed(found) == [
-        (f"agency:{PU}", Channel.FEED),
         ("sub:s-officer-mail", Channel.EMAIL),
         ("sub:s-officer-hook", Channel.WEBHOOK),
     ]
     assert {d.agency_code for d in found} == {PU}
+    assert {d.audience for d in found} == {Audience.AGENCY}
 
 
 def test_a_warning_reaches_the_supervisors_of_that_agency_and_no_other() -> None:
-    found = deliveries(EVENT_ID, REPORT_ID, WARNING, SUBSCRIPTIONS)
+    found = deliveries(EVENT_ID, REPORT_ID, WARNING, SUBSCRIPTIONS, NONE)
     assert addressed(found) == [
-        (f"agency:{PU}", Channel.FEED),
         ("sub:s-officer-mail", Channel.EMAIL),
         ("sub:s-officer-hook", Channel.WEBHOOK),
         ("sub:s-chief-sms", Channel.SMS),
@@ -80,30 +105,67 @@ def test_a_warning_reaches_the_supervisors_of_that_agency_and_no_other() -> None
 
 @pytest.mark.parametrize("notice", [NEW_REPORT, WARNING, queue_alert(120, 100)])
 def test_other_agencies_subscriptions_never_hear(notice: Notice) -> None:
-    found = deliveries(EVENT_ID, REPORT_ID, notice, SUBSCRIPTIONS)
+    found = deliveries(EVENT_ID, REPORT_ID, notice, SUBSCRIPTIONS, ALL)
     assert not [d for d in found if "other" in d.recipient or PERKIM in d.recipient]
 
 
-def test_an_agency_without_subscriptions_still_has_its_feed() -> None:
-    found = deliveries(EVENT_ID, REPORT_ID, NEW_REPORT, [])
-    assert addressed(found) == [(f"agency:{PU}", Channel.FEED)]
+def test_no_delivery_is_ever_a_feed() -> None:
+    notices = (ROUTED, NEW_REPORT, WARNING, queue_alert(120, 100))
+    found = [d for n in notices for d in deliveries(EVENT_ID, REPORT_ID, n, SUBSCRIPTIONS, ALL)]
+    assert found
+    assert all(d.channel is not Channel.FEED for d in found)
+
+
+def test_an_agency_without_subscriptions_has_no_delivery_but_its_feed_item() -> None:
+    assert deliveries(EVENT_ID, REPORT_ID, NEW_REPORT, [], ALL) == []
+    item = feed_item_of(EVENT_ID, REPORT_ID, NEW_REPORT)
+    assert (item.recipient, item.channel) == (f"agency:{PU}", Channel.FEED)
+
+
+@pytest.mark.parametrize(
+    ("notice", "recipient"),
+    [
+        (ROUTED, REPORTER),
+        (NEW_REPORT, f"agency:{PU}"),
+        (WARNING, f"agency:{PU}"),
+        (queue_alert(120, 100), f"agency:{NATIONAL_ADMINISTRATOR}"),
+    ],
+)
+def test_a_feed_item_is_the_notice_for_its_audiences_feed(notice: Notice, recipient: str) -> None:
+    item = feed_item_of(EVENT_ID, REPORT_ID, notice)
+    assert item == Delivery(
+        id=delivery_id(EVENT_ID, recipient, Channel.FEED),
+        event_id=EVENT_ID,
+        report_id=REPORT_ID,
+        kind=notice.kind,
+        audience=notice.audience,
+        recipient=recipient,
+        channel=Channel.FEED,
+        essential=notice.essential,
+        agency_code=notice.agency_code,
+        context=notice.context,
+    )
+    # The same notice of the same event is the same item (writing it twice is harmless).
+    assert feed_item_of(EVENT_ID, REPORT_ID, notice) == item
+    assert feed_item_of(OTHER_EVENT_ID, REPORT_ID, notice).id != item.id
 
 
 def test_ids_are_unique_per_event_recipient_and_channel_and_stable() -> None:
-    found = [
-        d
-        for event in (EVENT_ID, OTHER_EVENT_ID)
-        for notice in (ROUTED, WARNING)
-        for d in deliveries(event, REPORT_ID, notice, SUBSCRIPTIONS)
-    ]
+    def planned() -> list[Delivery]:
+        return [
+            d
+            for event in (EVENT_ID, OTHER_EVENT_ID)
+            for notice in (ROUTED, WARNING)
+            for d in (
+                *deliveries(event, REPORT_ID, notice, SUBSCRIPTIONS, BOTH),
+                feed_item_of(event, REPORT_ID, notice),
+            )
+        ]
+
+    found = planned()
+    assert len(found) == 2 * ((2 + 1) + (3 + 1))
     assert len({d.id for d in found}) == len(found)
-    again = [
-        d
-        for event in (EVENT_ID, OTHER_EVENT_ID)
-        for notice in (ROUTED, WARNING)
-        for d in deliveries(event, REPORT_ID, notice, SUBSCRIPTIONS)
-    ]
-    assert [d.id for d in again] == [d.id for d in found]
+    assert [d.id for d in planned()] == [d.id for d in found]
     assert all(d.id == delivery_id(d.event_id, d.recipient, d.channel) for d in found)
 
 
@@ -163,7 +225,8 @@ def test_chosen_channels_are_limited_to_the_contacts_given(
 
 def reporter_delivery(channel: Channel, essential: bool) -> Delivery:
     notice = to_reporter("acknowledged", essential, agency_name="Dinas PU", note="")
-    [found] = [d for d in deliveries(EVENT_ID, REPORT_ID, notice, []) if d.channel is channel]
+    [found] = deliveries(EVENT_ID, REPORT_ID, notice, [], frozenset({channel}))
+    assert found.channel is channel
     return found
 
 
@@ -179,7 +242,8 @@ def test_an_opted_out_reporter_gets_only_essential_messages(channel: Channel) ->
 
 @pytest.mark.parametrize("channel", [Channel.EMAIL, Channel.SMS])
 def test_a_channel_not_chosen_is_skipped(channel: Channel) -> None:
-    others = frozenset(ALL) - {channel}
+    # Checked again when sending: the reporter may have changed their mind since planning.
+    others = ALL - {channel}
     for essential in (True, False):
         assert skip_reason(reporter_delivery(channel, essential), DEFAULT, others) == (
             "the reporter gave no such contact or did not choose this channel"
@@ -189,8 +253,49 @@ def test_a_channel_not_chosen_is_skipped(channel: Channel) -> None:
         )
 
 
-@pytest.mark.parametrize("essential", [True, False])
-def test_the_feed_is_never_skipped(essential: bool) -> None:
-    feed = reporter_delivery(Channel.FEED, essential)
-    prefs = Preferences(channels=frozenset(), essential_only=True)
-    assert skip_reason(feed, prefs, frozenset()) == ""
+def test_the_feed_is_not_special_to_skip_reason() -> None:
+    # The planner writes feed items without asking skip_reason; skip_reason itself treats a
+    # feed channel like any other channel the reporter did not choose.
+    feed = feed_item_of(EVENT_ID, REPORT_ID, to_reporter("received"))
+    assert skip_reason(feed, DEFAULT, BOTH) == (
+        "the reporter gave no such contact or did not choose this channel"
+    )
+    assert skip_reason(feed, DEFAULT, frozenset({Channel.FEED})) == ""
+
+
+def planned(
+    notice: Notice, prefs: Preferences, gave_email: bool, gave_phone: bool, came_by_sms: bool
+) -> list[Channel]:
+    """A reporter's deliveries as the planner makes them: the chosen channels, none skipped."""
+    chosen = reporter_channels(prefs, gave_email, gave_phone, came_by_sms)
+    found = deliveries(EVENT_ID, REPORT_ID, notice, SUBSCRIPTIONS, chosen)
+    return [d.channel for d in found if not skip_reason(d, prefs, chosen)]
+
+
+RECEIVED = to_reporter("received")  # essential
+WEB_BOTH = (True, True, False)  # gave an e-mail, gave a phone, came by SMS
+
+
+@pytest.mark.parametrize(
+    ("prefs", "given", "essential", "other"),
+    [
+        (DEFAULT, WEB_BOTH, [Channel.EMAIL], [Channel.EMAIL]),
+        (DEFAULT, (True, True, True), [Channel.SMS], [Channel.SMS]),
+        (DEFAULT, (False, True, False), [Channel.SMS], [Channel.SMS]),
+        (DEFAULT, (False, False, True), [], []),
+        (Preferences(channels=BOTH), WEB_BOTH, [Channel.EMAIL, Channel.SMS], [*BOTH_ORDERED]),
+        (Preferences(channels=BOTH), (True, False, True), [Channel.EMAIL], [Channel.EMAIL]),
+        (Preferences(channels=frozenset({Channel.SMS})), (True, False, False), [], []),
+        (Preferences(channels=NONE), WEB_BOTH, [], []),
+        (Preferences(essential_only=True), WEB_BOTH, [Channel.EMAIL], []),
+        (Preferences(channels=BOTH, essential_only=True), (True, True, True), [*BOTH_ORDERED], []),
+    ],
+)
+def test_a_reporter_is_planned_only_the_messages_that_will_go_out(
+    prefs: Preferences,
+    given: tuple[bool, bool, bool],
+    essential: list[Channel],
+    other: list[Channel],
+) -> None:
+    assert planned(RECEIVED, prefs, *given) == essential
+    assert planned(ROUTED, prefs, *given) == other
