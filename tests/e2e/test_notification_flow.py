@@ -3,6 +3,7 @@ and access secret intake handed out (asked of intake over gRPC, never stored by
 notification), the feed and preferences answer the reporter only, and an agency desk that
 subscribed hears of the report by e-mail and by a signed webhook."""
 
+import json
 import random
 import time
 from typing import Any
@@ -88,11 +89,7 @@ async def test_a_reporter_hears_from_the_platform_and_follows_it_in_the_feed(
     assert prefs.status_code == 200, prefs.text
     assert bad_prefs.status_code == 422
     receipts = [d for d in log["deliveries"] if d["kind"] == "received"]
-    assert {d["channel"]: d["status"] for d in receipts} == {
-        "email": "sent",
-        "feed": "sent",
-        "sms": "skipped",
-    }
+    assert [(d["channel"], d["status"]) for d in receipts] == [("email", "sent")]
 
 
 async def test_an_agency_desk_hears_by_email_and_signed_webhook_without_the_reporter(
@@ -138,8 +135,11 @@ async def test_an_agency_desk_hears_by_email_and_signed_webhook_without_the_repo
     mail = (await _mail_to(platform, desk))[0]
 
     async def hooks() -> list[dict[str, Any]]:
-        return [h for h in await _messages(platform, "webhook") if h["name"] == hook]
+        mine = [h for h in await _messages(platform, "webhook") if h["name"] == hook]
+        return [h for h in mine if json.loads(h["body"])["kind"] == "reporter_replied"]
 
+    # The subscription may also predate notification's reading of the routing: then the
+    # desk hears of the new report too; the reply is the notice this test asked for.
     [delivered] = await eventually(hooks, lambda found: len(found) >= 1, timeout_s=60)
     headers = delivered["headers"]
     verify(

@@ -174,6 +174,7 @@ async def running_stack(
         composer=composer,
         queue_threshold=extra.get("queue_threshold", 100),
         wake=dispatcher.wake,
+        forget_contact=lambda report_id: None,
     )
     consumer = group_consumer(infra.kafka_bootstrap_servers, f"test-{topic}", [topic])
     processor = RecordProcessor(consumer, producer, planner.handle, "notification-test")

@@ -76,12 +76,13 @@ def bootstrap(platform: PlatformSettings, settings: NotificationSettings) -> Ser
     )
     feeds = Feeds(db["feeds"])
     contacts = IntakeContacts(settings.intake_target, key)
+    recent = RecentContacts(contacts)
     channels = _channels(settings)
     composer = Composer(Templates(TEMPLATES), Links(settings.public_url), settings.sms_max_parts)
     dispatcher = Dispatcher(
         outbox=outbox,
         log_=log,
-        contacts=RecentContacts(contacts),
+        contacts=recent,
         preferences=preferences,
         subscriptions=subscriptions,
         composer=composer,
@@ -101,6 +102,7 @@ def bootstrap(platform: PlatformSettings, settings: NotificationSettings) -> Ser
         composer=composer,
         queue_threshold=settings.queue_threshold,
         wake=dispatcher.wake,
+        forget_contact=recent.forget,
     )
     consumer = group_consumer(platform.kafka_bootstrap_servers, NAME, [REPORT_EVENTS])
     processor = RecordProcessor(consumer, clients.producer, planner.handle, NAME)

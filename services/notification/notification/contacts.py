@@ -17,6 +17,15 @@ from lapor.report.v1 import report_service_pb2_grpc as pb_grpc
 from lapor_common.tokens import issue
 
 _TOKEN_LIFETIME = timedelta(hours=1)
+# Intake cannot answer now; any other refusal (a wrong key, an unknown report) is the
+# delivery's failure and spends its attempts, so a misconfiguration ends in dead letters.
+_OUTAGES = {
+    grpc.StatusCode.UNAVAILABLE,
+    grpc.StatusCode.DEADLINE_EXCEEDED,
+    grpc.StatusCode.RESOURCE_EXHAUSTED,
+    grpc.StatusCode.ABORTED,
+    grpc.StatusCode.CANCELLED,
+}
 _RENEW_AFTER_S = 45 * 60.0
 
 
@@ -63,7 +72,7 @@ class IntakeContacts:
                 request, metadata=self._authorization(), timeout=10
             )
         except grpc.aio.AioRpcError as exc:
-            outage = exc.code() is not grpc.StatusCode.NOT_FOUND
+            outage = exc.code() in _OUTAGES
             raise ContactUnavailable(f"intake: {exc.code().name}: {exc.details()}", outage) from exc
         return Contact(
             email=answer.contact.email,
@@ -95,3 +104,7 @@ class RecentContacts:
         self._known = {k: v for k, v in self._known.items() if now - v[0] < self._keep_s}
         self._known[report_id] = (now, contact)
         return contact
+
+    def forget(self, report_id: str) -> None:
+        """Drop a contact at once (the reporter's data was erased)."""
+        self._known.pop(report_id, None)

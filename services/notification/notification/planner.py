@@ -79,12 +79,13 @@ class Planner:
         composer: Composer,
         queue_threshold: int,
         wake: Callable[[], None],
+        forget_contact: Callable[[str], None],
     ) -> None:
         self._facts, self._log, self._outbox = facts, log_, outbox
         self._queue, self._subscriptions = queue, subscriptions
         self._preferences, self._feeds, self._composer = preferences, feeds, composer
         self._threshold = queue_threshold
-        self._wake = wake
+        self._wake, self._forget_contact = wake, forget_contact
 
     async def handle(self, record: SourceRecord) -> None:
         event = decode_event(record.value)
@@ -94,6 +95,8 @@ class Planner:
         if envelope.sequence <= before.sequence:
             return
         kept.facts = evolve(before, event.payload, envelope.sequence)
+        if kept.facts.erased:
+            self._forget_contact(envelope.report_id)
         at = envelope.occurred_at.ToDatetime(UTC)
         entries: list[Entry] = []
         occasion = Occasion(envelope.event_id, record.partition, at)

@@ -5,7 +5,7 @@ A reporter notice goes to the channels the reporter gave a contact for and chose
 report says which contacts exist; the contact itself is asked of intake when sending, never
 stored here); an agency notice to each of the agency's subscriptions: officers' for every
 notice, supervisors' only for escalations and warnings. Every notice also lands in the
-reporter's or the agency's in-app feed, which the planner writes itself (feed_id).
+reporter's or the agency's in-app feed, which the planner writes itself (feed_item_of).
 """
 
 from collections.abc import Iterable, Mapping
@@ -67,7 +67,7 @@ class Preferences:
     language: str | None = None
 
 
-def agency_feed(code: str) -> str:
+def agency_recipient(code: str) -> str:
     return f"agency:{code}"
 
 
@@ -113,7 +113,7 @@ def deliveries(
 
 def feed_item_of(event_id: str, report_id: str, notice: Notice) -> Delivery:
     """The notice as an item of its audience's feed (its id makes writing it idempotent)."""
-    to = REPORTER if notice.audience is Audience.REPORTER else agency_feed(notice.agency_code)
+    to = REPORTER if notice.audience is Audience.REPORTER else agency_recipient(notice.agency_code)
     return _delivery(event_id, report_id, notice, to, Channel.FEED)
 
 
