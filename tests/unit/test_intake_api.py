@@ -73,6 +73,8 @@ async def test_an_accepted_report_is_on_the_log_without_plain_identity(api: Api)
         location=GeoPoint(latitude=-7.0253, longitude=107.5197),
         channel=CHANNEL_MOBILE,
         language="id",
+        reporter_gave_email=True,
+        reporter_gave_phone=True,
     )
     raw = event.envelope.SerializeToString()
     # Long enough never to turn up by chance in a random id or ciphertext.
