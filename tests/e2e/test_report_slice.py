@@ -175,11 +175,17 @@ async def test_poison_on_the_log_is_dead_lettered_by_every_consumer_and_reports_
     dead = await TopicReader(infra.kafka_bootstrap_servers, DEAD_LETTER).start()
     try:
         await producer.send_and_wait(REPORT_EVENTS, b"\x08\x96\x01garbage", key=b"POISON-E2E")
-        parked = await dead.collect(lambda r: r.key == b"POISON-E2E", 4, 30.0)
+        parked = await dead.collect(lambda r: r.key == b"POISON-E2E", 5, 30.0)
     finally:
         await dead.stop()
     consumers = {dict(record.headers)["lapor.dead-letter.consumer"] for record in parked}
-    assert consumers == {b"intake-state", b"routing", b"escalation", b"analytics-report-facts"}
+    assert consumers == {
+        b"intake-state",
+        b"routing",
+        b"escalation",
+        b"notification",
+        b"analytics-report-facts",
+    }
     async with httpx.AsyncClient(base_url=platform.base_url) as client:
         created = await client.post("/api/v1/reports", json=REPORT)
         view = await eventually(
