@@ -143,7 +143,7 @@ async def running_stack(
     **extra: Any,
 ) -> AsyncIterator[Stack]:
     topic, clock, contacts = await _topic(infra), Clock(), Contacts()
-    facts, log, outbox = FactsStore(db["facts"]), DeliveryLog(db), Outbox(db["outbox"])
+    facts, log, outbox = FactsStore(db), DeliveryLog(db), Outbox(db["outbox"])
     subscriptions, preferences = (
         Subscriptions(db["subscriptions"]),
         PreferenceStore(db["preferences"]),

@@ -19,7 +19,9 @@ from lapor_common.topics import DEAD_LETTER
 from notification.contacts import Contact
 from notification.domain.quiet import QuietHours
 from notification.domain.recipients import Channel, Preferences, Role, Subscription
+from notification.outbox import shard
 from notification.signing import verify
+from notification.store import FACTS_SHARDS
 from tests.eventually import eventually
 from tests.infra import Infrastructure
 from tests.integration.notification_stack import Stack, rules, running_stack
@@ -267,7 +269,8 @@ async def test_an_event_delivered_again_sends_nothing_again(stack: Stack, box: B
         value = event.envelope.SerializeToString()
 
     await stack.planner.handle(Redelivered())
-    await stack.db["facts"].delete_one({"_id": report})  # as if the crash came before saving
+    facts = stack.db[f"facts_{shard(report, FACTS_SHARDS):02d}"]
+    await facts.delete_one({"_id": report})  # as if the crash came before saving
     await stack.planner.handle(Redelivered())
     assert await stack.outbox_size() == 0
     await asyncio.sleep(0.3)

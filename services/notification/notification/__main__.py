@@ -2,6 +2,7 @@
 else."""
 
 import asyncio
+import logging
 from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -69,7 +70,7 @@ def bootstrap(platform: PlatformSettings, settings: NotificationSettings) -> Ser
     key = platform.jwt_signing_key.get_secret_value() if platform.jwt_signing_key else None
     if not key:
         raise SystemExit("LAPOR_JWT_SIGNING_KEY is required: notification signs its service token")
-    facts, log, outbox = FactsStore(db["facts"]), DeliveryLog(db), Outbox(db["outbox"])
+    facts, log, outbox = FactsStore(db), DeliveryLog(db), Outbox(db["outbox"])
     preferences, subscriptions = (
         PreferenceStore(db["preferences"]),
         Subscriptions(db["subscriptions"]),
@@ -143,6 +144,7 @@ def bootstrap(platform: PlatformSettings, settings: NotificationSettings) -> Ser
 async def run() -> None:
     platform = PlatformSettings()
     configure_logging(NAME, platform.log_level)
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per message sent is noise
     await serve(bootstrap(platform, NotificationSettings()))
 
 

@@ -1,7 +1,8 @@
 """The delivery log and the outbox, in MongoDB.
 
-- ``deliveries_<YYYYMMDD>``: the delivery log, one collection per day of the events (small
-  collections stay quick where ``_id`` lookups scan). Every (event, recipient, channel) is
+- ``deliveries_<YYYYMMDD>_<shard>``: the delivery log, per day of the events and one of
+  ``LOG_SHARDS`` shards by report (small collections stay quick on a server where every
+  lookup scans its collection, docs/adr/0002). Every (event, recipient, channel) is
   recorded here, as ``pending``, before anything is sent; then ``sent``, ``skipped``,
   ``retrying``, ``held`` (quiet hours, digest), ``dead`` or ``uncertain``.
 - ``outbox``: the deliveries not yet final, with what sending needs (no personal data:
@@ -12,6 +13,7 @@ Recording is idempotent: a delivery id already in the log is never queued again 
 so an event delivered twice by Kafka (a crash before the offset commit) sends nothing twice.
 """
 
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -29,8 +31,16 @@ _DUPLICATE = 11000
 FINAL = ("sent", "skipped", "dead", "uncertain")
 
 
-def log_name(day: datetime) -> str:
-    return f"deliveries_{day:%Y%m%d}"
+LOG_SHARDS = 16
+
+
+def log_name(day: datetime, report_id: str) -> str:
+    """The log collection of a report's deliveries for an event of that day."""
+    return f"deliveries_{day:%Y%m%d}_{shard(report_id, LOG_SHARDS):02d}"
+
+
+def shard(key: str, shards: int) -> int:
+    return zlib.crc32(key.encode()) % shards
 
 
 @dataclass(frozen=True)

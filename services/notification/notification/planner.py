@@ -62,7 +62,8 @@ class Occasion:
 
     def entry(self, delivery: Delivery, report: dict[str, object]) -> Entry:
         at = self.at
-        return Entry(delivery, log_name(at), self.partition, at, at, 0, "pending", report)
+        log = log_name(at, delivery.report_id)
+        return Entry(delivery, log, self.partition, at, at, 0, "pending", report)
 
 
 class Planner:

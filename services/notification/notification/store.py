@@ -1,7 +1,8 @@
 """Notification's own state in MongoDB, besides the delivery log (outbox.py):
 
-- ``facts``: per report, what messages need (domain/facts.py), with the sequence it reflects
-  and the delivery log entries made for it; all derivable from the log;
+- ``facts_<shard>``: per report, what messages need (domain/facts.py), with the sequence it
+  reflects, its delivery log entries and its reporter's feed; spread over ``FACTS_SHARDS``
+  collections by report, since every lookup scans its collection here (docs/adr/0002);
 - ``queue``: per partition of the report events, the reports it holds that wait in the
   verification queue, with the offset that count reflects (so a redelivered event does not
   count twice);
@@ -16,11 +17,13 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from lapor_common.mongo import Document
 from notification.domain.facts import Facts
 from notification.domain.recipients import Channel, Preferences, Role, Subscription
+from notification.outbox import shard
 
 _SUBSCRIPTIONS_KEEP_S = 10.0
 
@@ -35,14 +38,20 @@ class Kept:
     feed: list[Document] = field(default_factory=list)
 
 
+FACTS_SHARDS = 64
+
+
 class FactsStore:
-    def __init__(self, collection: AsyncCollection[Document], feed_keep: int = 200) -> None:
-        self._facts = collection
+    def __init__(self, db: AsyncDatabase[Document], feed_keep: int = 200) -> None:
+        self._db = db
         self._keep = feed_keep
+
+    def _facts(self, report_id: str) -> AsyncCollection[Document]:
+        return self._db[f"facts_{shard(report_id, FACTS_SHARDS):02d}"]
 
     async def get(self, report_id: str) -> Kept:
         """What is kept of the report (empty facts before its first event)."""
-        doc = await self._facts.find_one({"_id": report_id})
+        doc = await self._facts(report_id).find_one({"_id": report_id})
         if doc is None:
             return Kept(Facts(report_id))
         log, feed = doc.pop("log", []), doc.pop("feed", [])
@@ -54,7 +63,8 @@ class FactsStore:
         doc["_id"] = doc.pop("report_id")
         doc["log"] = kept.log
         doc["feed"] = kept.feed[-self._keep :]
-        await self._facts.replace_one({"_id": kept.facts.report_id}, doc, upsert=True)
+        report_id = kept.facts.report_id
+        await self._facts(report_id).replace_one({"_id": report_id}, doc, upsert=True)
 
 
 class QueueCounts:
@@ -83,19 +93,31 @@ class QueueCounts:
 
 
 class PreferenceStore:
-    def __init__(self, collection: AsyncCollection[Document]) -> None:
+    """Reporters' choices, remembered for a few seconds (the planner and the dispatcher ask
+    for them at every message; few reporters ever set any)."""
+
+    def __init__(self, collection: AsyncCollection[Document], keep_s: float = 10.0) -> None:
         self._prefs = collection
+        self._keep_s = keep_s
+        self._known: dict[str, tuple[float, Preferences]] = {}
 
     async def get(self, report_id: str) -> Preferences:
+        now = time.monotonic()
+        known = self._known.get(report_id)
+        if known and now - known[0] < self._keep_s:
+            return known[1]
         doc = await self._prefs.find_one({"_id": report_id})
-        if doc is None:
-            return Preferences()
-        channels = doc.get("channels")
-        return Preferences(
-            channels=None if channels is None else frozenset(Channel(c) for c in channels),
-            essential_only=doc["essential_only"],
-            language=doc.get("language"),
-        )
+        prefs = Preferences()
+        if doc is not None:
+            channels = doc.get("channels")
+            prefs = Preferences(
+                channels=None if channels is None else frozenset(Channel(c) for c in channels),
+                essential_only=doc["essential_only"],
+                language=doc.get("language"),
+            )
+        self._known = {k: v for k, v in self._known.items() if now - v[0] < self._keep_s}
+        self._known[report_id] = (now, prefs)
+        return prefs
 
     async def put(self, report_id: str, prefs: Preferences) -> None:
         channels = None if prefs.channels is None else sorted(c.value for c in prefs.channels)
@@ -106,6 +128,7 @@ class PreferenceStore:
             "language": prefs.language,
         }
         await self._prefs.replace_one({"_id": report_id}, doc, upsert=True)
+        self._known[report_id] = (time.monotonic(), prefs)
 
 
 def _subscription(doc: Document) -> Subscription:

@@ -24,7 +24,7 @@ def entries(
 ) -> list[Entry]:
     at = T0 + timedelta(minutes=minute)
     found = deliveries(event, report, notice, [DESK, HOOK, CHIEF], chosen)
-    return [Entry(d, log_name(at), 0, at, at, 0, "pending", {}) for d in found]
+    return [Entry(d, log_name(at, d.report_id), 0, at, at, 0, "pending", {}) for d in found]
 
 
 def ids(groups: list[list[Entry]]) -> list[list[str]]:

@@ -180,7 +180,7 @@ def test_an_occasion_queues_a_delivery_pending_now_in_the_days_log() -> None:
     report: dict[str, object] = {"title": "t"}
     later = AT + timedelta(days=1)
     assert Occasion(d.event_id, 5, later).entry(d, report) == Entry(
-        d, log_name(later), 5, later, later, 0, "pending", report
+        d, log_name(later, d.report_id), 5, later, later, 0, "pending", report
     )
 
 
