@@ -4,7 +4,7 @@ dead letters."""
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.errors import KafkaConnectionError, KafkaTimeoutError
@@ -94,9 +94,14 @@ class RecordProcessor:
         producer: AIOKafkaProducer,
         handler: Handler,
         name: str,
+        *,
         attempts: int = 5,
+        side_by_side: bool = False,
     ) -> None:
         self._consumer = consumer
+        # Partitions handled concurrently (each still in order), for handlers whose work is
+        # mostly waiting on the database and that keep no state across partitions.
+        self._side_by_side = side_by_side
         self._producer = producer
         self._handler = handler
         self._name = name
@@ -117,14 +122,20 @@ class RecordProcessor:
     async def run(self) -> None:
         while True:
             batches = await self._consumer.getmany(timeout_ms=500, max_records=500)
-            for partition, records in batches.items():
-                for record in records:
-                    await handle_or_dead_letter(
-                        record, self._handler, self._producer, self._name, self._attempts
-                    )
-                await self._consumer.commit({partition: records[-1].offset + 1})
+            if self._side_by_side:
+                await asyncio.gather(*(self._partition(p, rs) for p, rs in batches.items()))
+            else:
+                for partition, records in batches.items():
+                    await self._partition(partition, records)
             if not self.caught_up.is_set() and await self._reached_start_end():
                 self.caught_up.set()
+
+    async def _partition(self, partition: TopicPartition, records: Sequence[Any]) -> None:
+        for record in records:
+            await handle_or_dead_letter(
+                record, self._handler, self._producer, self._name, self._attempts
+            )
+        await self._consumer.commit({partition: records[-1].offset + 1})
 
     async def _reached_start_end(self) -> bool:
         """Whether everything that was in the topics when we joined has been processed."""

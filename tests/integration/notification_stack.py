@@ -108,12 +108,12 @@ def rules(quiet: QuietHours | None = None, digest_s: float = 0.0, attempts: int 
     return Rules(backoff, quiet, timedelta(seconds=digest_s))
 
 
-async def _topic(infra: Infrastructure) -> str:
+async def _topic(infra: Infrastructure, partitions: int) -> str:
     name = f"test.notification.{uuid.uuid4().hex[:8]}"
     admin = AIOKafkaAdminClient(bootstrap_servers=infra.kafka_bootstrap_servers)
     await admin.start()
     try:
-        await create_topic(admin, TopicSpec(name, PARTITIONS, {}), 1)
+        await create_topic(admin, TopicSpec(name, partitions, {}), 1)
     finally:
         await admin.close()
     return name
@@ -142,7 +142,8 @@ async def running_stack(
     rules_: Rules,
     **extra: Any,
 ) -> AsyncIterator[Stack]:
-    topic, clock, contacts = await _topic(infra), Clock(), Contacts()
+    partitions = int(extra.get("partitions", PARTITIONS))
+    topic, clock, contacts = await _topic(infra, partitions), Clock(), Contacts()
     facts, log, outbox = FactsStore(db), DeliveryLog(db), Outbox(db["outbox"])
     subscriptions, preferences = (
         Subscriptions(db["subscriptions"]),
@@ -177,11 +178,13 @@ async def running_stack(
         forget_contact=lambda report_id: None,
     )
     consumer = group_consumer(infra.kafka_bootstrap_servers, f"test-{topic}", [topic])
-    processor = RecordProcessor(consumer, producer, planner.handle, "notification-test")
+    processor = RecordProcessor(
+        consumer, producer, planner.handle, "notification-test", side_by_side=True
+    )
     await processor.start()
     tasks = [
         asyncio.create_task(processor.run()),
-        asyncio.create_task(dispatcher.run(lambda: list(range(PARTITIONS)), 0.05)),
+        asyncio.create_task(dispatcher.run(lambda: list(range(partitions)), 0.05)),
     ]
     stack = Stack(
         db,
@@ -204,5 +207,6 @@ async def running_stack(
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         await processor.stop()
+        await channels.mailer.close()
         await channels.sms.close()
         await channels.webhooks.close()
