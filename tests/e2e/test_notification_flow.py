@@ -40,6 +40,19 @@ async def _mail_to(platform: Platform, address: str, count: int = 1) -> list[dic
     return await eventually(probe, lambda found: len(found) >= count, timeout_s=60)
 
 
+async def _first_streamed(
+    client: httpx.AsyncClient, path: str, headers: dict[str, str]
+) -> dict[str, Any]:
+    """The first item of a server-sent event stream, read through the gateway."""
+    async with client.stream("GET", path, headers=headers, timeout=30) as stream:
+        assert stream.headers["content-type"].startswith("text/event-stream")
+        async for line in stream.aiter_lines():
+            if line.startswith("data: "):
+                found: dict[str, Any] = json.loads(line.removeprefix("data: "))
+                return found
+    raise AssertionError("the stream ended without an event")
+
+
 @pytest.fixture(scope="module")
 def key(infra: Infrastructure, platform: Platform) -> str:
     return _secrets(infra.run_dir)["LAPOR_JWT_SIGNING_KEY"]
@@ -65,6 +78,7 @@ async def test_a_reporter_hears_from_the_platform_and_follows_it_in_the_feed(
         reporter = {"X-Access-Secret": secret}
         feed_path = f"{NOTIFICATIONS}/reports/{tracking_id}/feed"
         feed = (await client.get(feed_path, headers=reporter)).json()
+        streamed = await _first_streamed(client, f"{feed_path}/stream", reporter)
         stranger = await client.get(feed_path, headers={"X-Access-Secret": "salah"})
         prefs = await client.put(
             f"{NOTIFICATIONS}/reports/{tracking_id}/preferences",
@@ -84,6 +98,7 @@ async def test_a_reporter_hears_from_the_platform_and_follows_it_in_the_feed(
     assert secret in receipt["text"]
     assert (receipt["tls"], receipt["authenticated_as"]) == (True, "notification")
     assert [item["kind"] for item in feed["items"]][:1] == ["received"]
+    assert streamed == feed["items"][0]
     assert secret not in str(feed)
     assert stranger.status_code == 403
     assert prefs.status_code == 200, prefs.text
