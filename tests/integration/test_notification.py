@@ -6,6 +6,7 @@ import asyncio
 import json
 import random
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -17,9 +18,11 @@ from lapor.report.v1 import events_pb2 as e
 from lapor_common.mongo import Document
 from lapor_common.topics import DEAD_LETTER
 from notification.contacts import Contact
+from notification.domain.notices import to_reporter
 from notification.domain.quiet import QuietHours
-from notification.domain.recipients import Channel, Preferences, Role, Subscription
-from notification.outbox import shard
+from notification.domain.recipients import Channel, Preferences, Role, Subscription, deliveries
+from notification.outbox import Outbox, shard
+from notification.planner import Occasion
 from notification.signing import verify
 from notification.store import FACTS_SHARDS
 from tests.eventually import eventually
@@ -327,3 +330,54 @@ async def test_administrators_hear_when_the_verification_queue_grows(
         await stack.publish(reports[2], _submitted())
         [alert] = await _mail(box, admin)
         assert "3" in alert["text"]
+
+
+async def test_after_a_crash_mid_send_an_email_is_uncertain_and_an_sms_goes_again(
+    stack: Stack, box: Box
+) -> None:
+    """Deliveries left ``sending`` by a process that died: the e-mail may have gone, so it
+    is not sent again; the SMS is, under the same reference, which the gateway recognises."""
+    report, email, phone = _id(), f"crash.{_id()}@contoh.id", _phone()
+    stack.contacts.known[report] = Contact(email, phone, "s", False, "id")
+    occasion = Occasion(f"crashed-{_id()}", 0, stack.clock())
+    both = frozenset({Channel.EMAIL, Channel.SMS})
+    await stack.preferences.put(report, Preferences(both))
+    notice = to_reporter("received", anonymous=False, confidential=False)
+    planned = deliveries(occasion.event_id, report, notice, [], both)
+    interrupted = [
+        replace(occasion.entry(d, {"region_code": "73.71"}), state="sending", attempts=1)
+        for d in planned
+    ]
+    [sms_id] = [e.id for e in interrupted if e.delivery.channel is Channel.SMS]
+    before_crash = box.sms({"reference": sms_id, "to": phone, "text": f"LAPOR! {report}"})
+    assert before_crash.status_code == 202
+    await stack.log.record(interrupted, "ReportSubmitted")
+    await Outbox(stack.db["outbox"]).add(interrupted)
+    stack.dispatcher.wake()
+    await _settled(stack)
+    logs = await stack.log.of(f"{e.log}|{e.id}" for e in interrupted)
+    assert {d["channel"]: d["status"] for d in logs} == {"email": "uncertain", "sms": "sent"}
+    assert not [m for m in box.messages("email") if email in m["rcpt_tos"]]
+    [sms] = [m for m in box.messages("sms") if m["reference"] == sms_id]
+    assert sms["requests"] == 2
+
+
+async def test_a_message_that_cannot_be_worded_is_dead_at_once_not_retried(
+    stack: Stack, box: Box
+) -> None:
+    report, email = _id(), f"rusak.{_id()}@contoh.id"
+    stack.contacts.known[report] = Contact(email, "", "s", False, "id")
+    occasion = Occasion(f"unworded-{_id()}", 0, stack.clock())
+    broken = to_reporter("received")  # the template needs `anonymous` and `confidential`
+    [entry] = [
+        occasion.entry(d, {})
+        for d in deliveries(occasion.event_id, report, broken, [], frozenset({Channel.EMAIL}))
+    ]
+    await stack.log.record([entry], "ReportSubmitted")
+    await Outbox(stack.db["outbox"]).add([entry])
+    stack.dispatcher.wake()
+    await _settled(stack)
+    [log] = await stack.log.of([f"{entry.log}|{entry.id}"])
+    assert (log["status"], log["attempts"]) == ("dead", 1)
+    assert "not worded" in log["error"]
+    assert not [m for m in box.messages("email") if email in m["rcpt_tos"]]

@@ -19,7 +19,7 @@ import contextlib
 import json
 import logging
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -199,8 +199,14 @@ class Dispatcher:
                 await self._outbox.reschedule(entry, held, entry.attempts)
                 await self._log.note(entry, "held", now, due_at=held)
             return
+        try:
+            send = self._prepare(group, target)
+        except Exception as exc:  # a template or context fault: retrying cannot mend it
+            log.exception("delivery %s could not be worded", first.id)
+            await self._failed(group, Result(Outcome.PERMANENT, f"not worded: {exc!r}"), now)
+            return
         await self._outbox.claim(group)
-        result = _scrubbed(await self._send(group, target), target.address)
+        result = _scrubbed(await send(), target.address)
         if result.outcome is Outcome.SENT:
             self._last_sent[first.delivery.recipient] = now
             attempts = first.attempts + 1
@@ -248,17 +254,20 @@ class Dispatcher:
             return max(now, last + self._rules.digest_window)
         return now
 
-    async def _send(self, group: list[Entry], target: Target) -> Result:
+    def _prepare(self, group: list[Entry], target: Target) -> Callable[[], Awaitable[Result]]:
+        """The message, worded before the attempt is recorded (a template that fails must not
+        leave a delivery half-started), as the call that sends it."""
         first, d = group[0], group[0].delivery
         c = self._channels
         if d.channel is Channel.EMAIL:
-            rendered = self._email(group, target)
-            return await c.mailer.send(target.address, rendered.subject, rendered.text, d.id)
+            mail = self._email(group, target)
+            return lambda: c.mailer.send(target.address, mail.subject, mail.text, d.id)
         rendered = self._render(first, target, secret=target.secret)
         if d.channel is Channel.SMS:
-            return await c.sms.send(d.id, target.address, self._composer.sms(rendered, d.report_id))
+            text = self._composer.sms(rendered, d.report_id)
+            return lambda: c.sms.send(d.id, target.address, text)
         body = webhook_body(d, first, rendered, self._composer.inbox(d.report_id))
-        return await c.webhooks.send(target.address, target.signing_secret, d.id, body)
+        return lambda: c.webhooks.send(target.address, target.signing_secret, d.id, body)
 
     def _render(self, entry: Entry, target: Target, secret: str) -> Rendered:
         context = self._composer.context(entry, target.language, target.zone, secret)

@@ -19,7 +19,7 @@ from lapor_common.kafka_io import SourceRecord
 from lapor_common.mongo import Document
 from lapor_common.zones import zone_of_agency, zone_of_region
 from notification.domain.facts import Facts, evolve
-from notification.domain.notices import Audience, Notice, crossed, notices, queue_alert
+from notification.domain.notices import Audience, Notice, crossing, notices, queue_alert
 from notification.domain.recipients import (
     Channel,
     Delivery,
@@ -149,10 +149,12 @@ class Planner:
 
     async def _queue_alert(self, record: SourceRecord, delta: int, at: datetime) -> list[Entry]:
         totals = await self._queue.apply(record.partition, record.offset, delta)
-        if totals is None or not crossed(*totals, self._threshold):
+        level = crossing(*totals, self._threshold) if totals else None
+        if totals is None or level is None:
             return []
         alert = queue_alert(totals[1], self._threshold)
-        event_id = str(uuid.uuid5(_ALERTS, f"{record.partition}:{record.offset}"))
+        # One alert per level and hour, whichever partition (or replica) sees it first.
+        event_id = str(uuid.uuid5(_ALERTS, f"{level}:{at:%Y%m%d%H}"))
         return await self._planned(Occasion(event_id, record.partition, at), alert, Kept(Facts("")))
 
     async def _record(self, entries: list[Entry], event_type: str) -> None:

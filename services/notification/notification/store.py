@@ -72,9 +72,9 @@ class QueueCounts:
         self._queue = collection
 
     async def apply(self, partition: int, offset: int, delta: int) -> tuple[int, int] | None:
-        """Add ``delta`` to the partition's count unless that offset was counted already;
-        the national total before and after, or None when nothing changed."""
-        before = await self.total()
+        """Add ``delta`` to the partition's count unless that offset was counted already; the
+        national total before and after, or None when nothing changed. The total is read
+        after the write, so partitions counting at the same time each see the others'."""
         key = f"p{partition}"
         stored = await self._queue.find_one({"_id": key})
         if stored is not None and stored["offset"] >= offset:
@@ -86,7 +86,8 @@ class QueueCounts:
             )
         except DuplicateKeyError:
             return None
-        return before, before + delta
+        after = await self.total()
+        return after - delta, after
 
     async def total(self) -> int:
         return sum([d["count"] async for d in self._queue.find({})])

@@ -177,11 +177,16 @@ def queue_alert(count: int, threshold: int) -> Notice:
 def crossed(before: int, after: int, threshold: int) -> bool:
     """Whether the queue grew across the threshold or one of its doublings (100, 200, 400, …),
     so administrators hear again as it keeps growing, and not at every report."""
+    return crossing(before, after, threshold) is not None
+
+
+def crossing(before: int, after: int, threshold: int) -> int | None:
+    """The lowest level (the threshold or one of its doublings) the queue grew across."""
     if threshold <= 0 or after <= before:
-        return False
+        return None
     level = threshold
     while level <= after:
         if before < level:
-            return True
+            return level
         level *= 2
-    return False
+    return None
