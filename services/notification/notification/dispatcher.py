@@ -78,7 +78,7 @@ def _lanes(due: list[Entry]) -> list[list[list[Entry]]]:
     """The due deliveries in lanes that run side by side; a lane sends its groups in order.
 
     A lane is one recipient's channel (for a reporter, per report), so a recipient reads
-    messages in the order of the events and a feed document has one writer at a time. A
+    messages in the order of the events. A
     group is one message: a single delivery, or all an agency desk's due e-mails (a digest).
     """
     lanes: dict[str, dict[str, list[Entry]]] = {}
