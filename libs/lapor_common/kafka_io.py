@@ -96,12 +96,8 @@ class RecordProcessor:
         name: str,
         *,
         attempts: int = 5,
-        side_by_side: bool = False,
     ) -> None:
         self._consumer = consumer
-        # Partitions handled concurrently (each still in order), for handlers whose work is
-        # mostly waiting on the database and that keep no state across partitions.
-        self._side_by_side = side_by_side
         self._producer = producer
         self._handler = handler
         self._name = name
@@ -122,11 +118,8 @@ class RecordProcessor:
     async def run(self) -> None:
         while True:
             batches = await self._consumer.getmany(timeout_ms=500, max_records=500)
-            if self._side_by_side:
-                await asyncio.gather(*(self._partition(p, rs) for p, rs in batches.items()))
-            else:
-                for partition, records in batches.items():
-                    await self._partition(partition, records)
+            for partition, records in batches.items():
+                await self._partition(partition, records)
             if not self.caught_up.is_set() and await self._reached_start_end():
                 self.caught_up.set()
 

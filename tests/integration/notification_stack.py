@@ -178,9 +178,7 @@ async def running_stack(
         forget_contact=lambda report_id: None,
     )
     consumer = group_consumer(infra.kafka_bootstrap_servers, f"test-{topic}", [topic])
-    processor = RecordProcessor(
-        consumer, producer, planner.handle, "notification-test", side_by_side=True
-    )
+    processor = RecordProcessor(consumer, producer, planner.handle, "notification-test")
     await processor.start()
     tasks = [
         asyncio.create_task(processor.run()),

@@ -106,7 +106,7 @@ def bootstrap(platform: PlatformSettings, settings: NotificationSettings) -> Ser
         forget_contact=recent.forget,
     )
     consumer = group_consumer(platform.kafka_bootstrap_servers, NAME, [REPORT_EVENTS])
-    processor = RecordProcessor(consumer, clients.producer, planner.handle, NAME, side_by_side=True)
+    processor = RecordProcessor(consumer, clients.producer, planner.handle, NAME)
     ports = Ports(
         facts=facts,
         preferences=preferences,
