@@ -188,11 +188,6 @@ class Outbox:
         cursor = self._outbox.find(query).sort("due_at", 1).limit(limit)
         return [_from_document(d) async for d in cursor]
 
-    async def held_for(self, recipient: str, partitions: Sequence[int]) -> list[Entry]:
-        """A recipient's deliveries waiting in this process's partitions (for a digest)."""
-        query = {"recipient": recipient, "partition": {"$in": list(partitions)}}
-        return [_from_document(d) async for d in self._outbox.find(query)]
-
     async def claim(self, entries: Sequence[Entry]) -> None:
         """Record that an attempt starts, before it does."""
         update = {"$set": {"state": "sending"}, "$inc": {"attempts": 1}}
@@ -204,6 +199,3 @@ class Outbox:
 
     async def remove(self, entries: Sequence[Entry]) -> None:
         await self._outbox.delete_many({"_id": {"$in": [e.id for e in entries]}})
-
-    async def size(self) -> int:
-        return await self._outbox.count_documents({})

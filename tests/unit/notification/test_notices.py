@@ -16,7 +16,7 @@ from notification.domain.notices import (
     POLICY,
     Audience,
     Notice,
-    crossed,
+    crossing,
     notices,
     queue_alert,
 )
@@ -298,12 +298,12 @@ def test_the_queue_alert_goes_to_the_national_administrators() -> None:
 def test_the_queue_alert_at_the_threshold_and_its_doublings(
     before: int, after: int, expected: bool
 ) -> None:
-    assert crossed(before, after, 100) is expected
+    assert (crossing(before, after, 100) is not None) is expected
 
 
 def test_no_threshold_means_no_alert() -> None:
-    assert crossed(0, 1000, 0) is False
-    assert crossed(0, 1000, -5) is False
+    assert crossing(0, 1000, 0) is None
+    assert crossing(0, 1000, -5) is None
 
 
 @given(
@@ -311,9 +311,9 @@ def test_no_threshold_means_no_alert() -> None:
     st.integers(min_value=0, max_value=5_000),
     st.integers(min_value=1, max_value=600),
 )
-def test_crossed_is_true_iff_a_level_lies_in_the_growth(
+def test_a_crossing_is_found_iff_a_level_lies_in_the_growth(
     before: int, after: int, threshold: int
 ) -> None:
     levels = [threshold * 2**k for k in range(14)]  # beyond 5,000 for any threshold >= 1
     expected = any(before < level <= after for level in levels)
-    assert crossed(before, after, threshold) is expected
+    assert (crossing(before, after, threshold) is not None) is expected

@@ -174,14 +174,10 @@ def queue_alert(count: int, threshold: int) -> Notice:
     return to_agency("queue_growing", NATIONAL_ADMINISTRATOR, count=count, threshold=threshold)
 
 
-def crossed(before: int, after: int, threshold: int) -> bool:
-    """Whether the queue grew across the threshold or one of its doublings (100, 200, 400, …),
-    so administrators hear again as it keeps growing, and not at every report."""
-    return crossing(before, after, threshold) is not None
-
-
 def crossing(before: int, after: int, threshold: int) -> int | None:
-    """The lowest level (the threshold or one of its doublings) the queue grew across."""
+    """The lowest level the queue grew across: the threshold or one of its doublings (100,
+    200, 400, …), so administrators hear again as it keeps growing, and not at every report;
+    None when it crossed none."""
     if threshold <= 0 or after <= before:
         return None
     level = threshold
