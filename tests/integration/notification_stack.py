@@ -30,10 +30,11 @@ from notification.domain.quiet import QuietHours
 from notification.domain.retry import Backoff
 from notification.feeds import Feeds
 from notification.messages import Composer, Links
-from notification.outbox import DeliveryLog, Outbox
+from notification.outbox import DeliveryLog
 from notification.planner import Planner
 from notification.rendering import TEMPLATES, Templates
-from notification.store import FactsStore, PreferenceStore, QueueCounts, Subscriptions
+from notification.store import FactsStore, PreferenceStore, Subscriptions
+from notification.wiring import World, assemble
 from tests.infra import Infrastructure
 from tests.mailbox import KEY, PASSWORD, USER, Box
 
@@ -144,39 +145,11 @@ async def running_stack(
 ) -> AsyncIterator[Stack]:
     partitions = int(extra.get("partitions", PARTITIONS))
     topic, clock, contacts = await _topic(infra, partitions), Clock(), Contacts()
-    facts, log, outbox = FactsStore(db), DeliveryLog(db), Outbox(db["outbox"])
-    subscriptions, preferences = (
-        Subscriptions(db["subscriptions"]),
-        PreferenceStore(db["preferences"]),
-    )
-    feeds = Feeds(db["feeds"])
     channels = _channels(box)
+    world = World(producer, channels, contacts, lambda report_id: None, clock)
     composer = Composer(Templates(TEMPLATES), Links("http://lapor.test"), 3)
-    dispatcher = Dispatcher(
-        outbox=outbox,
-        log_=log,
-        contacts=contacts,
-        preferences=preferences,
-        subscriptions=subscriptions,
-        composer=composer,
-        channels=channels,
-        producer=producer,
-        rules=rules_,
-        clock=clock,
-    )
-    planner = Planner(
-        facts=facts,
-        log_=log,
-        outbox=outbox,
-        queue=QueueCounts(db["queue"]),
-        subscriptions=subscriptions,
-        preferences=preferences,
-        feeds=feeds,
-        composer=composer,
-        queue_threshold=extra.get("queue_threshold", 100),
-        wake=dispatcher.wake,
-        forget_contact=lambda report_id: None,
-    )
+    parts = assemble(db, world, composer, rules_, int(extra.get("queue_threshold", 100)))
+    planner, dispatcher = parts.planner, parts.dispatcher
     consumer = group_consumer(infra.kafka_bootstrap_servers, f"test-{topic}", [topic])
     processor = RecordProcessor(consumer, producer, planner.handle, "notification-test")
     await processor.start()
@@ -192,11 +165,11 @@ async def running_stack(
         dispatcher,
         contacts,
         clock,
-        subscriptions,
-        preferences,
-        feeds,
-        log,
-        facts,
+        parts.subscriptions,
+        parts.preferences,
+        parts.feeds,
+        parts.log,
+        parts.facts,
     )
     try:
         yield stack

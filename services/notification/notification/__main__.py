@@ -18,16 +18,14 @@ from notification.channels.email import SmtpMailer
 from notification.channels.sms import JsonSmsGateway
 from notification.channels.webhook import WebhookSender
 from notification.contacts import IntakeContacts, RecentContacts
-from notification.dispatcher import Channels, Dispatcher, Rules
+from notification.dispatcher import Channels, Rules
 from notification.domain.quiet import parse_quiet_hours
 from notification.domain.retry import Backoff
-from notification.feeds import Feeds
 from notification.messages import Composer, Links
-from notification.outbox import DeliveryLog, Outbox
-from notification.planner import NAME, Planner
+from notification.planner import NAME
 from notification.rendering import TEMPLATES, Templates
 from notification.settings import NotificationSettings
-from notification.store import FactsStore, PreferenceStore, QueueCounts, Subscriptions
+from notification.wiring import World, assemble
 
 
 def _channels(settings: NotificationSettings) -> Channels:
@@ -70,49 +68,21 @@ def bootstrap(platform: PlatformSettings, settings: NotificationSettings) -> Ser
     key = platform.jwt_signing_key.get_secret_value() if platform.jwt_signing_key else None
     if not key:
         raise SystemExit("LAPOR_JWT_SIGNING_KEY is required: notification signs its service token")
-    facts, log, outbox = FactsStore(db), DeliveryLog(db), Outbox(db["outbox"])
-    preferences, subscriptions = (
-        PreferenceStore(db["preferences"]),
-        Subscriptions(db["subscriptions"]),
-    )
-    feeds = Feeds(db["feeds"])
     contacts = IntakeContacts(settings.intake_target, key)
     recent = RecentContacts(contacts)
     channels = _channels(settings)
+    world = World(clients.producer, channels, recent, recent.forget, lambda: datetime.now(UTC))
     composer = Composer(Templates(TEMPLATES), Links(settings.public_url), settings.sms_max_parts)
-    dispatcher = Dispatcher(
-        outbox=outbox,
-        log_=log,
-        contacts=recent,
-        preferences=preferences,
-        subscriptions=subscriptions,
-        composer=composer,
-        channels=channels,
-        producer=clients.producer,
-        rules=_rules(settings),
-        clock=lambda: datetime.now(UTC),
-    )
-    planner = Planner(
-        facts=facts,
-        log_=log,
-        outbox=outbox,
-        queue=QueueCounts(db["queue"]),
-        subscriptions=subscriptions,
-        preferences=preferences,
-        feeds=feeds,
-        composer=composer,
-        queue_threshold=settings.queue_threshold,
-        wake=dispatcher.wake,
-        forget_contact=recent.forget,
-    )
+    parts = assemble(db, world, composer, _rules(settings), settings.queue_threshold)
+    planner, dispatcher = parts.planner, parts.dispatcher
     consumer = group_consumer(platform.kafka_bootstrap_servers, NAME, [REPORT_EVENTS])
     processor = RecordProcessor(consumer, clients.producer, planner.handle, NAME)
     ports = Ports(
-        facts=facts,
-        preferences=preferences,
-        subscriptions=subscriptions,
-        feeds=feeds,
-        log_=log,
+        facts=parts.facts,
+        preferences=parts.preferences,
+        subscriptions=parts.subscriptions,
+        feeds=parts.feeds,
+        log_=parts.log,
         signing_key=key,
         partitions=platform.report_events_partitions,
         allow_http_webhooks=settings.webhook_allow_http,

@@ -1,0 +1,75 @@
+"""The service's parts wired together from its database and its outside world, once: the
+composition root (__main__.py) calls it with the real channels and intake, the integration
+tests with the local mailbox and contacts from a dict."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from aiokafka import AIOKafkaProducer
+from pymongo.asynchronous.database import AsyncDatabase
+
+from lapor_common.mongo import Document
+from notification.contacts import ContactSource
+from notification.dispatcher import Channels, Dispatcher, Rules
+from notification.feeds import Feeds
+from notification.messages import Composer
+from notification.outbox import DeliveryLog, Outbox
+from notification.planner import Planner
+from notification.store import FactsStore, PreferenceStore, QueueCounts, Subscriptions
+
+
+@dataclass(frozen=True)
+class Parts:
+    facts: FactsStore
+    log: DeliveryLog
+    preferences: PreferenceStore
+    subscriptions: Subscriptions
+    feeds: Feeds
+    planner: Planner
+    dispatcher: Dispatcher
+
+
+@dataclass(frozen=True)
+class World:
+    """What the service talks to besides its database."""
+
+    producer: AIOKafkaProducer
+    channels: Channels
+    contacts: ContactSource
+    forget_contact: Callable[[str], None]
+    clock: Callable[[], datetime]
+
+
+def assemble(
+    db: AsyncDatabase[Document], world: World, composer: Composer, rules: Rules, threshold: int
+) -> Parts:
+    facts, log, outbox = FactsStore(db), DeliveryLog(db), Outbox(db["outbox"])
+    preferences = PreferenceStore(db["preferences"])
+    subscriptions, feeds = Subscriptions(db["subscriptions"]), Feeds(db["feeds"])
+    dispatcher = Dispatcher(
+        outbox=outbox,
+        log_=log,
+        contacts=world.contacts,
+        preferences=preferences,
+        subscriptions=subscriptions,
+        composer=composer,
+        channels=world.channels,
+        producer=world.producer,
+        rules=rules,
+        clock=world.clock,
+    )
+    planner = Planner(
+        facts=facts,
+        log_=log,
+        outbox=outbox,
+        queue=QueueCounts(db["queue"]),
+        subscriptions=subscriptions,
+        preferences=preferences,
+        feeds=feeds,
+        composer=composer,
+        queue_threshold=threshold,
+        wake=dispatcher.wake,
+        forget_contact=world.forget_contact,
+    )
+    return Parts(facts, log, preferences, subscriptions, feeds, planner, dispatcher)
