@@ -20,6 +20,7 @@ REPORT_EVENTS = "lapor.report-events"
 REPORT_COMMANDS = "lapor.report-commands"
 DEAD_LETTER = "lapor.dead-letter"
 DIRECTORY_EVENTS = "lapor.directory-events"
+ANALYTICS_EVENTS = "lapor.analytics-events"
 
 _FOREVER = "-1"
 _ONE_WEEK_MS = str(7 * 24 * 3600 * 1000)
@@ -46,6 +47,8 @@ def platform_topics(settings: PlatformSettings) -> list[TopicSpec]:
         TopicSpec(DEAD_LETTER, 3, {**durable, "retention.ms": _FOREVER}),
         # Changes to the agency directory: one partition, so one order for every reader.
         TopicSpec(DIRECTORY_EVENTS, 1, {**durable, "retention.ms": _FOREVER}),
+        # What analytics observes across reports (spike alerts), for notification and replays.
+        TopicSpec(ANALYTICS_EVENTS, 3, {**durable, "retention.ms": _FOREVER}),
     ]
 
 
