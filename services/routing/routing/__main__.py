@@ -88,7 +88,7 @@ def bootstrap(platform: PlatformSettings, settings: RoutingSettings) -> ServiceR
         endpoints=settings,
         http=routing_http(routing_api(knowledge, log, taxonomy, key)),
         readiness=clients.readiness,
-        grpc_services=[registration(knowledge)],
+        grpc_services=[registration(knowledge, taxonomy)],
         loops=[log.run],
         on_start=[
             clients.start,

@@ -1,6 +1,7 @@
 """Routing's REST API: routing suggestions for the web forms and administrators, the category
 taxonomy, and the agency directory (searched by anyone, changed by administrators)."""
 
+from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, FastAPI, Header, HTTPException, Query
@@ -20,7 +21,7 @@ from routing.directory_log import DirectoryLog
 from routing.domain import Assessment
 from routing.handlers import Knowledge
 from routing.registry import ChangeRefused, UnknownAgency
-from routing.taxonomy import Taxonomy
+from routing.taxonomy import Taxonomy, listing
 
 Authorization = Annotated[str | None, Header(description="Bearer token of an administrator")]
 
@@ -123,7 +124,8 @@ def routing_api(
 
     @api.get("/routing/categories")
     async def categories() -> dict[str, Any]:
-        return taxonomy.as_json(knowledge.router.rules.version)
+        """Every category in taxonomy order, with its group and the programme its rule tags."""
+        return asdict(listing(taxonomy, knowledge.router.rules))
 
     @api.get("/agencies")
     async def search(

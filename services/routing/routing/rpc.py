@@ -1,6 +1,8 @@
-"""Routing's gRPC API (lapor.routing.v1.RoutingService): suggestions and the agency directory
-with its escalation chains. Bad input is INVALID_ARGUMENT, an unknown agency NOT_FOUND."""
+"""Routing's gRPC API (lapor.routing.v1.RoutingService): suggestions, the agency directory
+with its escalation chains, and the category taxonomy. Bad input is INVALID_ARGUMENT, an
+unknown agency NOT_FOUND."""
 
+from dataclasses import asdict
 from typing import Any
 
 import grpc
@@ -13,6 +15,7 @@ from routing.api import SuggestIn
 from routing.directory import Agency
 from routing.domain import as_messages
 from routing.handlers import Knowledge
+from routing.taxonomy import Taxonomy, listing
 
 Context = grpc.aio.ServicerContext[Any, Any]
 
@@ -36,8 +39,9 @@ def _problems(exc: ValidationError) -> str:
 
 
 class RoutingService(pb_grpc.RoutingServiceServicer):
-    def __init__(self, knowledge: Knowledge) -> None:
+    def __init__(self, knowledge: Knowledge, taxonomy: Taxonomy) -> None:
         self._knowledge = knowledge
+        self._taxonomy = taxonomy
 
     async def Suggest(self, request: pb.SuggestRequest, context: Context) -> pb.SuggestResponse:
         fields = {f: getattr(request, f) for f in ("title", "body", "region_code", "category_code")}
@@ -76,10 +80,21 @@ class RoutingService(pb_grpc.RoutingServiceServicer):
             escalation_chain=[_agency(a, self._knowledge) for a in chain],
         )
 
+    async def ListCategories(
+        self, request: pb.ListCategoriesRequest, context: Context
+    ) -> pb.ListCategoriesResponse:
+        listed = listing(self._taxonomy, self._knowledge.router.rules)
+        return pb.ListCategoriesResponse(
+            categories=[pb.Category(**asdict(category)) for category in listed.categories],
+            taxonomy_version=listed.taxonomy_version,
+            rule_version=listed.rule_version,
+        )
 
-def registration(knowledge: Knowledge) -> GrpcRegistration:
+
+def registration(knowledge: Knowledge, taxonomy: Taxonomy) -> GrpcRegistration:
     def register(server: grpc.aio.Server) -> str:
-        pb_grpc.add_RoutingServiceServicer_to_server(RoutingService(knowledge), server)
+        servicer = RoutingService(knowledge, taxonomy)
+        pb_grpc.add_RoutingServiceServicer_to_server(servicer, server)
         return pb.DESCRIPTOR.services_by_name["RoutingService"].full_name
 
     return register

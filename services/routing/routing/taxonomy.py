@@ -1,10 +1,11 @@
 """The category taxonomy (data/taxonomy.toml): groups and their categories, named in Bahasa
-Indonesia and English."""
+Indonesia and English; ``listing`` lists them with the programme each one's rule tags."""
 
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+
+from routing.rules import Rules
 
 
 @dataclass(frozen=True)
@@ -21,23 +22,39 @@ class Taxonomy:
     groups: dict[str, tuple[str, str]]  # code -> (name, name_en)
     categories: dict[str, Category]
 
-    def as_json(self, rule_version: str) -> dict[str, Any]:
-        return {
-            "version": self.version,
-            "rule_version": rule_version,
-            "groups": [
-                {
-                    "code": code,
-                    "name": {"id": names[0], "en": names[1]},
-                    "categories": [
-                        {"code": c.code, "name": {"id": c.name, "en": c.name_en}}
-                        for c in self.categories.values()
-                        if c.group == code
-                    ],
-                }
-                for code, names in self.groups.items()
-            ],
-        }
+
+@dataclass(frozen=True)
+class Listed:
+    """A category as the query answers it (lapor.routing.v1.Category)."""
+
+    code: str
+    name: str
+    name_en: str
+    group_code: str
+    group_name: str
+    group_name_en: str
+    programme: str  # the national programme its rule tags for statistics, or ""
+
+
+@dataclass(frozen=True)
+class Listing:
+    taxonomy_version: str
+    rule_version: str
+    categories: tuple[Listed, ...]
+
+
+def listing(taxonomy: Taxonomy, rules: Rules) -> Listing:
+    """Every category in taxonomy order, with its group's names and its rule's programme."""
+
+    def programme(code: str) -> str:
+        rule = rules.by_category.get(code)
+        return rule.programme if rule else ""
+
+    categories = tuple(
+        Listed(c.code, c.name, c.name_en, c.group, *taxonomy.groups[c.group], programme(c.code))
+        for c in taxonomy.categories.values()
+    )
+    return Listing(taxonomy.version, rules.version, categories)
 
 
 def load_taxonomy(path: Path) -> Taxonomy:
