@@ -39,7 +39,7 @@ check_once() {
   replay analytics "${analytics_db}_replay" || return 4
   PYTHONPATH="$root/libs" "$python" -m lapor_common.replay_check --timeout "$timeout" \
     --check "intake-state:$work/intake.json:$intake_db:${intake_db}_replay:reports,events" \
-    --check "analytics-report-facts:$work/analytics.json:$analytics_db:${analytics_db}_replay:report_facts"
+    --check "analytics-report-facts:$work/analytics.json:$analytics_db:${analytics_db}_replay:*"
 }
 
 mkdir -p "$work"

@@ -2,6 +2,8 @@
 
     python -m lapor_common.replay_check --check GROUP:END_OFFSETS_JSON:LIVE_DB:REPLAY_DB:C1,C2 ...
 
+(``*`` for the collections compares every collection either database has.)
+
 For each check it first waits (bounded) until the live consumer group has committed at least
 the end offsets the replay stopped at, so both sides reflect the same events, then compares
 the digests of each collection and prints a table. Exit status: 0 all identical, 1 some
@@ -25,6 +27,8 @@ from lapor_common.settings import PlatformSettings
 from lapor_common.topics import REPORT_EVENTS
 
 SAME, DIFFERENT, LAGGING, LOG_GREW = 0, 1, 2, 3
+# As the collection list: every collection either database has.
+EVERY_COLLECTION = "*"
 app = typer.Typer(add_completion=False)
 
 
@@ -86,9 +90,14 @@ async def compare(mongo_uri: str, checks: list[Check]) -> list[tuple[str, int, i
     rows = []
     try:
         for check in checks:
-            live = await digest_database(client[check.live], check.collections)
-            replayed = await digest_database(client[check.replay], check.collections)
-            for name in check.collections:
+            names = check.collections
+            if names == [EVERY_COLLECTION]:
+                found = await client[check.live].list_collection_names()
+                found += await client[check.replay].list_collection_names()
+                names = sorted(set(found))
+            live = await digest_database(client[check.live], names)
+            replayed = await digest_database(client[check.replay], names)
+            for name in names:
                 (live_n, live_d), (replay_n, replay_d) = live[name], replayed[name]
                 rows.append((f"{check.live}.{name}", live_n, replay_n, live_d, replay_d))
     finally:
@@ -128,7 +137,8 @@ async def run(platform: PlatformSettings, checks: list[Check], topic: str, timeo
 @app.command()
 def main(
     check: Annotated[
-        list[str], typer.Option(help="GROUP:END_OFFSETS_JSON:LIVE_DB:REPLAY_DB:COLL1,COLL2")
+        list[str],
+        typer.Option(help="GROUP:END_OFFSETS_JSON:LIVE_DB:REPLAY_DB:COLL1,COLL2 (or * for all)"),
     ],
     topic: Annotated[str, typer.Option(help="The topic replayed.")] = REPORT_EVENTS,
     timeout: Annotated[float, typer.Option(help="Seconds to wait for live groups.")] = 120.0,

@@ -1,39 +1,74 @@
 """Analytics' composition root: settings are read and clients created here and nowhere else."""
 
 import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import UTC, date, datetime
 
 from analytics.api import build_app
-from analytics.projections import report_facts
+from analytics.projections import MongoModels
+from analytics.readmodels import directory_handler, report_handler, spikes_handler
+from analytics.reference import Reference
+from analytics.rpc import registration
 from analytics.settings import AnalyticsSettings
+from analytics.spiking import SpikeWatch
+from analytics.statistics import Statistics
+from analytics.store import StatisticsStore
 from lapor_common.connections import connect
 from lapor_common.kafka_io import RecordProcessor, group_consumer
 from lapor_common.logs import configure_logging
 from lapor_common.runtime import ServiceRuntime, serve
 from lapor_common.settings import PlatformSettings
-from lapor_common.topics import REPORT_EVENTS
+from lapor_common.topics import ANALYTICS_EVENTS, DIRECTORY_EVENTS, REPORT_EVENTS
+from lapor_common.zones import WIB
 
 NAME = "analytics"
+Closer = Callable[[], Awaitable[None]]
+# Consumer group -> (topic, handler maker): the projections, one consumer each.
+GROUPS = {
+    "analytics-report-facts": (REPORT_EVENTS, report_handler),
+    "analytics-agencies": (DIRECTORY_EVENTS, directory_handler),
+    "analytics-spikes": (ANALYTICS_EVENTS, spikes_handler),
+}
+
+
+def today() -> date:
+    return datetime.now(UTC).astimezone(WIB).date()
 
 
 def bootstrap(platform: PlatformSettings, settings: AnalyticsSettings) -> ServiceRuntime:
     clients = connect(platform, NAME, settings.database)
-    facts = clients.database["report_facts"]
-    group = "analytics-report-facts"
-    projector = RecordProcessor(
-        group_consumer(platform.kafka_bootstrap_servers, group, [REPORT_EVENTS]),
-        clients.producer,
-        report_facts(facts),
-        group,
-    )
+    models = MongoModels(clients.database)
+    projectors = [
+        RecordProcessor(
+            group_consumer(platform.kafka_bootstrap_servers, group, [topic]),
+            clients.producer,
+            make(models),
+            group,
+        )
+        for group, (topic, make) in GROUPS.items()
+    ]
+    store = StatisticsStore(clients.database, settings.cache_seconds)
+    reference = Reference(settings.routing_target, platform.regions_dir)
+    statistics = Statistics(store, reference, today)
+    watch = SpikeWatch(store, reference, clients.producer, today, settings.spike_interval_seconds)
     return ServiceRuntime(
         name=NAME,
         endpoints=settings,
-        http=build_app(facts),
+        http=build_app(statistics),
+        grpc_services=[registration(statistics)],
         readiness=clients.readiness,
-        loops=[projector.run],
-        on_start=[clients.start, projector.start],
-        on_stop=[clients.stop, projector.stop],
+        loops=[*(p.run for p in projectors), watch.run],
+        on_start=[clients.start, *(p.start for p in projectors)],
+        on_stop=[_closing(reference, clients.stop), *(p.stop for p in projectors)],
     )
+
+
+def _closing(reference: Reference, stop_clients: Callable[[], Awaitable[None]]) -> Closer:
+    async def close() -> None:
+        await reference.close()
+        await stop_clients()
+
+    return close
 
 
 async def run() -> None:

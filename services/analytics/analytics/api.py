@@ -1,39 +1,106 @@
-"""The public statistics API: headline figures, computed from the read models, no personal data."""
+"""The public statistics API (GET /api/v1/stats/...): thin FastAPI routes over
+``analytics.statistics``. Figures only: no report's content, no personal data."""
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, FastAPI
-from pymongo.asynchronous.collection import AsyncCollection
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query
 
-from lapor_common.mongo import Document
+from analytics.api_models import (
+    Breakdown,
+    Durations,
+    FilterQuery,
+    LeagueTable,
+    SpikeList,
+    Summary,
+)
+from analytics.domain.figures import Filter
+from analytics.statistics import BadRequest, Statistics
+
+BY_HELP = "category, province, regency, agency, channel, report_type, programme, or empty."
 
 
-def stats_router(facts: AsyncCollection[Document]) -> APIRouter:
-    router = APIRouter(prefix="/api/v1/stats", tags=["statistics"])
+def _filter(statistics: Statistics) -> Any:
+    def where(query: Annotated[FilterQuery, Query()]) -> Filter:
+        try:
+            return statistics.window(**query.model_dump())
+        except BadRequest as exc:
+            raise HTTPException(status_code=422, detail=str(exc)) from exc
 
-    @router.get("/summary", summary="Headline figures: reports received and routed, by type")
-    async def summary() -> dict[str, Any]:
-        by_type = {
-            row["_id"]: row["count"]
-            async for row in await facts.aggregate(
-                [{"$group": {"_id": "$type", "count": {"$sum": 1}}}]
-            )
-        }
-        routed = await facts.count_documents({"agency_code": {"$ne": ""}})
-        return {
-            "reports_total": sum(by_type.values()),
-            "reports_routed": routed,
-            "by_type": by_type,
-        }
+    return where
+
+
+async def _answer(call: Any) -> Any:
+    try:
+        return await call
+    except BadRequest as exc:
+        raise HTTPException(status_code=422, detail=str(exc)) from exc
+
+
+def stats_router(statistics: Statistics) -> APIRouter:
+    router = APIRouter(prefix="/api/v1/stats", tags=["statistik / statistics"])
+    where_of = Depends(_filter(statistics))
+
+    @router.get(
+        "/summary", response_model=Summary, summary="Angka utama / Headline figures for a period"
+    )
+    async def summary(where: Annotated[Filter, where_of]) -> Any:
+        return await _answer(statistics.summary(where))
+
+    @router.get(
+        "/breakdown",
+        response_model=Breakdown,
+        summary="Rincian / Counts and outcomes by a dimension and period",
+    )
+    async def breakdown(
+        where: Annotated[Filter, where_of],
+        by: Annotated[str, Query(description=BY_HELP)] = "",
+        granularity: Annotated[
+            str, Query(description="day, month, year, or empty for the whole period.")
+        ] = "",
+    ) -> Any:
+        return await _answer(statistics.breakdown(where, by, granularity))
+
+    @router.get(
+        "/durations",
+        response_model=Durations,
+        summary="Lama penanganan / Time to verification, first response, resolution",
+    )
+    async def durations(where: Annotated[Filter, where_of]) -> Any:
+        return await _answer(statistics.durations(where))
+
+    @router.get(
+        "/agencies",
+        response_model=LeagueTable,
+        summary="Peringkat instansi / Agencies ranked by the service index",
+    )
+    async def agencies(
+        where: Annotated[Filter, where_of],
+        limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+        min_reports: Annotated[
+            int, Query(ge=0, description="Fewer reports: listed, not ranked.")
+        ] = 5,
+    ) -> Any:
+        return await _answer(statistics.league(where, limit, min_reports))
+
+    @router.get(
+        "/spikes", response_model=SpikeList, summary="Lonjakan laporan / Spike alerts in a period"
+    )
+    async def spikes(where: Annotated[Filter, where_of]) -> Any:
+        return await _answer(statistics.spikes(where))
 
     return router
 
 
-def build_app(facts: AsyncCollection[Document]) -> FastAPI:
+def build_app(statistics: Statistics) -> FastAPI:
     app = FastAPI(
         title="LAPOR! analytics",
-        description="Statistik nasional / National statistics",
+        description=(
+            "Statistik nasional pengaduan pelayanan publik / National statistics of public-"
+            "service complaints. Hari menurut WIB / days on the WIB calendar. Laporan rahasia "
+            "dihitung dalam jumlah, isinya tidak pernah ditampilkan / confidential reports "
+            "count in totals; no content and no personal data are ever served."
+        ),
         version="1.0.0",
     )
-    app.include_router(stats_router(facts))
+    app.include_router(stats_router(statistics))
     return app

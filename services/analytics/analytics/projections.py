@@ -1,25 +1,23 @@
-"""The report-facts projection: applies each event exactly once, in order, to MongoDB."""
+"""Analytics' read models in MongoDB: the ``Models`` the live projections write through."""
 
-from datetime import UTC
+from pymongo.asynchronous.database import AsyncDatabase
 
-from pymongo.asynchronous.collection import AsyncCollection
-
-from analytics.domain import project
-from lapor_common.envelope import decode_event
-from lapor_common.kafka_io import Handler, SourceRecord
-from lapor_common.mongo import Document, apply_next
+from lapor_common.mongo import Document
+from lapor_common.replay import CANONICAL
 
 
-def report_facts(collection: AsyncCollection[Document]) -> Handler:
-    async def handle(record: SourceRecord) -> None:
-        event = decode_event(record.value)
-        envelope = event.envelope
-        at = envelope.occurred_at.ToDatetime(UTC)
-        await apply_next(
-            collection,
-            envelope.report_id,
-            envelope.sequence,
-            lambda facts: project(facts, envelope.report_id, envelope.sequence, at, event.payload),
+class MongoModels:
+    """Documents by collection and ``_id``, read back with UTC-aware times. Each document has
+    one writer (its partition's consumer), so a read then a write by ``_id`` is safe."""
+
+    def __init__(self, database: AsyncDatabase[Document]) -> None:
+        self._database = database
+
+    async def load(self, collection: str, key: str) -> Document | None:
+        found = self._database.get_collection(collection, codec_options=CANONICAL)
+        return await found.find_one({"_id": key})
+
+    async def save(self, collection: str, document: Document) -> None:
+        await self._database[collection].replace_one(
+            {"_id": document["_id"]}, document, upsert=True
         )
-
-    return handle

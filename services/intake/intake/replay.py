@@ -16,7 +16,7 @@ from intake.store import EventCopy, ReportStore
 from lapor_common.envelope import decode_event
 from lapor_common.kafka_io import Handler, SourceRecord
 from lapor_common.mongo import Document
-from lapor_common.replay_cli import replay_command
+from lapor_common.replay_cli import replay_command, through_handler
 
 
 class LiveDatabase(BaseSettings):
@@ -46,7 +46,7 @@ async def read_models_in(database: AsyncDatabase[Document]) -> Handler:
     return read_models(store, copy)
 
 
-app = replay_command("intake", lambda: LiveDatabase().database, read_models_in)
+app = replay_command("intake", lambda: LiveDatabase().database, through_handler(read_models_in))
 
 if __name__ == "__main__":
     app()

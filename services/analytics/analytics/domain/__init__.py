@@ -1,0 +1,1 @@
+"""Analytics' domain: plain data and pure functions, no I/O."""
