@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 from aiokafka import AIOKafkaProducer
 
 from analytics.domain.spikes import BASELINE_DAYS, RULE_VERSION, Spike, baseline_window, detect
-from analytics.reference import Reference
+from analytics.statistics import Labels
 from analytics.store import StatisticsStore
 from lapor.analytics.v1.events_pb2 import AnalyticsEvent, SpikeDetected
 from lapor_common.envelope import timestamp
@@ -54,7 +54,7 @@ class SpikeWatch:
     def __init__(
         self,
         store: StatisticsStore,
-        reference: Reference,
+        reference: Labels,
         producer: AIOKafkaProducer,
         today: Callable[[], date],
         interval_s: float,
