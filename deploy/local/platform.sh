@@ -31,6 +31,8 @@ for name in "${services[@]}"; do
 done
 # Escalation asks routing for escalation chains.
 export ESCALATION_ROUTING_TARGET="${ESCALATION_ROUTING_TARGET:-127.0.0.1:$ROUTING_GRPC_PORT}"
+# Analytics asks routing for category names, programmes and agency names.
+export ANALYTICS_ROUTING_TARGET="${ANALYTICS_ROUTING_TARGET:-127.0.0.1:$ROUTING_GRPC_PORT}"
 # The local mailbox (deploy/local/mailbox) stands in for the SMTP relay, the SMS gateway and
 # agencies' webhook endpoints; notification sends to it (its SMTP password: dev_secrets).
 export MAILBOX_SMTP_PORT=${MAILBOX_SMTP_PORT:-1025} MAILBOX_HTTP_PORT=${MAILBOX_HTTP_PORT:-8025}

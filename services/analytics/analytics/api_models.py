@@ -54,8 +54,9 @@ class Summary(BaseModel):
     to_day: str
     outcomes: Outcomes
     daily_average: float
-    agencies_connected: int
+    agencies_connected: int = Field(description="Agencies whose own systems consume their topic.")
     resolution_median_hours: float
+    agencies_reached: int = Field(description="Agencies that received the period's reports.")
 
 
 class BreakdownRow(BaseModel):

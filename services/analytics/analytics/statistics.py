@@ -90,7 +90,9 @@ class Statistics:
         return figures.gather(days, where, programmes, by, granularity)
 
     async def summary(self, where: Filter) -> dict[str, Any]:
-        totals = (await self._gather(where)).get(("", ""), Counter())
+        per_agency = await self._gather(where, "agency")
+        totals = sum(per_agency.values(), Counter())
+        reached = sum(1 for (_, code), counts in per_agency.items() if code and counts["reports"])
         until = min(date.fromisoformat(where.to_day), self._today())
         days = max((until - date.fromisoformat(where.from_day)).days + 1, 1)
         resolution = figures.distribution(totals, "resolution")
@@ -101,6 +103,7 @@ class Statistics:
             "daily_average": round(totals["reports"] / days, 2),
             "agencies_connected": await self._store.agencies_connected(),
             "resolution_median_hours": resolution["median_hours"],
+            "agencies_reached": reached,
         }
 
     async def breakdown(self, where: Filter, by: str, granularity: str) -> dict[str, Any]:

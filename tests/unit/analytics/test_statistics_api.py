@@ -110,6 +110,7 @@ async def test_the_summary_is_this_year_to_date_by_default(http: httpx.AsyncClie
     assert body["outcomes"]["satisfaction_average"] == 3.5
     assert body["daily_average"] == round(10 / 327, 2)
     assert body["agencies_connected"] == 3
+    assert body["agencies_reached"] == 2
     assert body["resolution_median_hours"] == 96.0
 
 
