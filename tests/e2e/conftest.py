@@ -49,6 +49,9 @@ def platform(infra: Infrastructure) -> Iterator[Platform]:
         "NOTIFICATION_QUIET_HOURS": "",
         "NOTIFICATION_RETRY_BASE_SECONDS": "0.2",
         "NOTIFICATION_RETRY_CAP_SECONDS": "1",
+        # Statistics read fresh documents, and today's reports are watched for spikes often.
+        "ANALYTICS_CACHE_SECONDS": "0",
+        "ANALYTICS_SPIKE_INTERVAL_SECONDS": "1",
     }
     for name in SERVICES:
         env[f"{name.upper()}_HTTP_PORT"] = str(http_ports[name])
