@@ -1,7 +1,8 @@
 """Notification's consumer and dispatcher in-process, over the real broker (a topic of its
 own), the real database (a scratch one) and the local mailbox process (SMTP with STARTTLS
 and AUTH, the SMS gateway, webhooks). Only intake is stood in for: reporters' contacts come
-from a dict, as intake's GetReporterContact would give them."""
+from a dict, as intake's GetReporterContact would give them. ``consuming_observations`` adds
+the consumer of analytics' events, from a topic of its own too."""
 
 import asyncio
 import contextlib
@@ -16,11 +17,13 @@ from aiokafka.admin import AIOKafkaAdminClient
 from google.protobuf.message import Message
 from pymongo.asynchronous.database import AsyncDatabase
 
+from lapor.analytics.v1.events_pb2 import AnalyticsEvent
 from lapor.events.v1.envelope_pb2 import Actor
 from lapor_common.envelope import Causation, Event, new_event
 from lapor_common.kafka_io import RecordProcessor, group_consumer
 from lapor_common.mongo import Document
 from lapor_common.topics import TopicSpec, create_topic
+from notification.alerts import Alerts
 from notification.channels.email import SmtpMailer
 from notification.channels.sms import JsonSmsGateway
 from notification.channels.webhook import WebhookSender
@@ -86,6 +89,7 @@ class Stack:
     feeds: Feeds
     log: DeliveryLog
     facts: FactsStore
+    alerts: Alerts
     sequences: dict[str, int] = field(default_factory=dict)
 
     async def publish(self, report_id: str, payload: Message) -> Event:
@@ -148,7 +152,8 @@ async def running_stack(
     channels = _channels(box)
     world = World(producer, channels, contacts, lambda report_id: None, clock)
     composer = Composer(Templates(TEMPLATES), Links("http://lapor.test"), 3)
-    parts = assemble(db, world, composer, rules_, int(extra.get("queue_threshold", 100)))
+    threshold = int(extra.get("queue_threshold", 100))
+    parts = assemble(db, world, composer, rules_, threshold=threshold, partitions=partitions)
     planner, dispatcher = parts.planner, parts.dispatcher
     consumer = group_consumer(infra.kafka_bootstrap_servers, f"test-{topic}", [topic])
     processor = RecordProcessor(consumer, producer, planner.handle, "notification-test")
@@ -170,6 +175,7 @@ async def running_stack(
         parts.feeds,
         parts.log,
         parts.facts,
+        parts.alerts,
     )
     try:
         yield stack
@@ -181,3 +187,34 @@ async def running_stack(
         await channels.mailer.close()
         await channels.sms.close()
         await channels.webhooks.close()
+
+
+@dataclass(frozen=True)
+class Observations:
+    """The topic analytics' events come from, as analytics writes them: keyed by subject."""
+
+    producer: AIOKafkaProducer
+    topic: str
+
+    async def publish(self, event: AnalyticsEvent) -> None:
+        value, key = event.SerializeToString(), event.subject.encode()
+        await self.producer.send_and_wait(self.topic, value, key=key)
+
+
+@contextlib.asynccontextmanager
+async def consuming_observations(
+    infra: Infrastructure, stack: Stack
+) -> AsyncIterator[Observations]:
+    """The stack's consumer of analytics' events (as __main__ runs it, RecordProcessor and
+    dead letters included), over a topic of its own."""
+    topic = await _topic(infra, PARTITIONS)
+    consumer = group_consumer(infra.kafka_bootstrap_servers, f"test-{topic}", [topic])
+    processor = RecordProcessor(consumer, stack.producer, stack.alerts.handle, "alerts-test")
+    await processor.start()
+    task = asyncio.create_task(processor.run())
+    try:
+        yield Observations(stack.producer, topic)
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        await processor.stop()

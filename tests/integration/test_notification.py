@@ -5,7 +5,7 @@ erasure; and agencies never see a reporter's contact."""
 import asyncio
 import json
 import random
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -14,24 +14,35 @@ import pytest
 from aiokafka import AIOKafkaProducer
 from pymongo.asynchronous.database import AsyncDatabase
 
+from lapor.analytics.v1.events_pb2 import AnalyticsEvent
 from lapor.report.v1 import events_pb2 as e
 from lapor_common.mongo import Document
 from lapor_common.topics import DEAD_LETTER
+from lapor_common.zones import WIB
 from notification.contacts import Contact
-from notification.domain.notices import to_reporter
+from notification.domain.notices import NATIONAL_ADMINISTRATOR, to_reporter
 from notification.domain.quiet import QuietHours
 from notification.domain.recipients import Channel, Preferences, Role, Subscription, deliveries
-from notification.outbox import Outbox, shard
+from notification.feeds import agency_feeds
+from notification.outbox import Outbox, log_name, shard
 from notification.planner import Occasion
 from notification.signing import verify
 from notification.store import FACTS_SHARDS
 from tests.eventually import eventually
 from tests.infra import Infrastructure
-from tests.integration.notification_stack import Stack, rules, running_stack
+from tests.integration.notification_stack import (
+    PARTITIONS,
+    Stack,
+    consuming_observations,
+    rules,
+    running_stack,
+)
 from tests.kafka_reading import TopicReader
 from tests.mailbox import FAILING, Box, new_box, running
+from tests.unit.notification.observations import observed, spike_on
 
 pytestmark = pytest.mark.integration
+DEAD_LETTER_SOURCE = "lapor.dead-letter.source"
 AGENCY, SUPERVISING = "pemkot-7371.dinkes", "pemkot-7371"
 
 
@@ -330,6 +341,61 @@ async def test_administrators_hear_when_the_verification_queue_grows(
         await stack.publish(reports[2], _submitted())
         [alert] = await _mail(box, admin)
         assert "3" in alert["text"]
+
+
+def _observed(day: str, event_type: str = "SpikeDetected", payload: bytes = b"") -> AnalyticsEvent:
+    """The spike of that day, as a new event now; or another type, or another payload."""
+    event = observed(payload or spike_on(day), event_id=f"spike-{_id()}", event_type=event_type)
+    event.occurred_at.GetCurrentTime()
+    return event
+
+
+def _parked_from(topic: str) -> Callable[[Any], bool]:
+    """Whether a dead letter came from ``topic``."""
+    source = f"{topic}/".encode()
+    return lambda record: dict(record.headers).get(DEAD_LETTER_SOURCE, b"").startswith(source)
+
+
+async def test_administrators_hear_of_a_spike_once_by_email_and_in_their_feed(
+    stack: Stack, box: Box, infra: Infrastructure
+) -> None:
+    admin = f"admin.{_id()}@lapor.go.id"
+    wanted = Subscription("", NATIONAL_ADMINISTRATOR, Channel.EMAIL, admin, Role.OFFICER, "id")
+    subscription = await stack.subscriptions.add(wanted)
+    spike, later = _observed("2026-11-23"), _observed("2026-11-24")
+    reader = await TopicReader(infra.kafka_bootstrap_servers, DEAD_LETTER).start()
+    try:
+        async with consuming_observations(infra, stack) as analytics:
+            await analytics.publish(spike)
+            await analytics.publish(spike)  # the same observation again: nothing more is sent
+            [first] = await _mail(box, admin)
+            await analytics.publish(_observed("2026-11-23", "TrendNoticed"))  # skipped
+            broken = _observed("2026-11-23", payload=b"\xff\xff")
+            await analytics.publish(broken)
+            await analytics.publish(later)  # same subject, so same partition: handled last
+            second = (await _mail(box, admin, 2))[1]
+            dead = await reader.collect(_parked_from(analytics.topic), 1)
+            await _settled(stack)
+            await asyncio.sleep(0.3)
+    finally:
+        await reader.stop()
+    assert len([m for m in box.messages("email") if admin in m["rcpt_tos"]]) == 2
+    assert first["subject"] == "LAPOR! Lonjakan laporan: Bantuan Sosial PKH di Kota Bandung"
+    assert "Senin, 23 November 2026" in first["text"]
+    assert "Selasa, 24 November 2026" in second["text"]
+    assert "http://lapor.test/admin/statistik/lonjakan" in first["text"]
+    assert [record.value for record in dead] == [broken.SerializeToString()]
+    feed = await stack.feeds.read(agency_feeds(NATIONAL_ADMINISTRATOR, PARTITIONS, PARTITIONS))
+    assert sorted((item["kind"], item["id"].split("/")[0]) for item in feed) == sorted(
+        [("spike_detected", spike.event_id), ("spike_detected", later.event_id)]
+    )
+    # Logged under the day observed, so the same observation emitted later is found there.
+    day_log = stack.db[log_name(datetime(2026, 11, 23, tzinfo=WIB), "")]
+    [logged] = [d async for d in day_log.find({"event_id": spike.event_id})]
+    assert (logged["_id"], logged["status"]) == (
+        f"{spike.event_id}/sub:{subscription.id}/email",
+        "sent",
+    )
 
 
 async def test_after_a_crash_mid_send_an_email_is_uncertain_and_an_sms_goes_again(

@@ -12,7 +12,8 @@ from lapor_common.kafka_io import RecordProcessor, group_consumer
 from lapor_common.logs import configure_logging
 from lapor_common.runtime import ServiceRuntime, serve
 from lapor_common.settings import PlatformSettings
-from lapor_common.topics import REPORT_EVENTS
+from lapor_common.topics import ANALYTICS_EVENTS, REPORT_EVENTS, platform_topics
+from notification.alerts import GROUP as ALERTS_GROUP
 from notification.api import Ports, notifications_api
 from notification.channels.email import SmtpMailer
 from notification.channels.sms import JsonSmsGateway
@@ -52,6 +53,10 @@ def _rules(settings: NotificationSettings) -> Rules:
     return Rules(backoff, parse_quiet_hours(settings.quiet_hours), window)
 
 
+def _partitions(platform: PlatformSettings, topic: str) -> int:
+    return next(spec.partitions for spec in platform_topics(platform) if spec.name == topic)
+
+
 def _closing(
     *closers: Callable[[], Coroutine[Any, Any, None]],
 ) -> Callable[[], Coroutine[Any, Any, None]]:
@@ -73,10 +78,21 @@ def bootstrap(platform: PlatformSettings, settings: NotificationSettings) -> Ser
     channels = _channels(settings)
     world = World(clients.producer, channels, recent, recent.forget, lambda: datetime.now(UTC))
     composer = Composer(Templates(TEMPLATES), Links(settings.public_url), settings.sms_max_parts)
-    parts = assemble(db, world, composer, _rules(settings), settings.queue_threshold)
+    partitions = platform.report_events_partitions
+    parts = assemble(
+        db,
+        world,
+        composer,
+        _rules(settings),
+        threshold=settings.queue_threshold,
+        partitions=partitions,
+    )
     planner, dispatcher = parts.planner, parts.dispatcher
-    consumer = group_consumer(platform.kafka_bootstrap_servers, NAME, [REPORT_EVENTS])
+    bootstrap_servers = platform.kafka_bootstrap_servers
+    consumer = group_consumer(bootstrap_servers, NAME, [REPORT_EVENTS])
     processor = RecordProcessor(consumer, clients.producer, planner.handle, NAME)
+    observations = group_consumer(bootstrap_servers, ALERTS_GROUP, [ANALYTICS_EVENTS])
+    alerting = RecordProcessor(observations, clients.producer, parts.alerts.handle, ALERTS_GROUP)
     ports = Ports(
         facts=parts.facts,
         preferences=parts.preferences,
@@ -84,7 +100,8 @@ def bootstrap(platform: PlatformSettings, settings: NotificationSettings) -> Ser
         feeds=parts.feeds,
         log_=parts.log,
         signing_key=key,
-        partitions=platform.report_events_partitions,
+        partitions=partitions,
+        alert_partitions=_partitions(platform, ANALYTICS_EVENTS),
         allow_http_webhooks=settings.webhook_allow_http,
     )
 
@@ -96,8 +113,8 @@ def bootstrap(platform: PlatformSettings, settings: NotificationSettings) -> Ser
         endpoints=settings,
         http=notifications_api(ports),
         readiness=clients.readiness,
-        loops=[processor.run, dispatch],
-        on_start=[clients.start, processor.start],
+        loops=[processor.run, alerting.run, dispatch],
+        on_start=[clients.start, processor.start, alerting.start],
         on_stop=[
             clients.stop,
             _closing(
@@ -108,6 +125,7 @@ def bootstrap(platform: PlatformSettings, settings: NotificationSettings) -> Ser
                 channels.sms.close,
                 channels.webhooks.close,
             ),
+            alerting.stop,
         ],
     )
 

@@ -17,7 +17,7 @@ from lapor_common.mongo import Document
 from lapor_common.tokens import Claims, Unauthenticated, verify
 from lapor_common.tracking import normalize_tracking_id
 from notification.domain.recipients import Channel, Preferences
-from notification.feeds import Feeds, agency_feed, since
+from notification.feeds import Feeds, agency_feeds, since
 from notification.outbox import DeliveryLog
 from notification.store import FactsStore, PreferenceStore, Subscriptions
 from notification.subscribing import SubscriptionIn, new_subscription
@@ -60,11 +60,13 @@ class Ports:
         log_: DeliveryLog,
         signing_key: str | None,
         partitions: int,
+        alert_partitions: int,
         allow_http_webhooks: bool,
     ) -> None:
         self.facts, self.preferences, self.subscriptions = facts, preferences, subscriptions
         self.feeds, self.log = feeds, log_
         self.signing_key, self.partitions = signing_key, partitions
+        self.alert_partitions = alert_partitions
         self.allow_http_webhooks = allow_http_webhooks
 
 
@@ -178,7 +180,7 @@ def reporter_routes(router: APIRouter, ports: Ports) -> None:
 
 def agency_routes(router: APIRouter, ports: Ports) -> None:
     def feeds_of(code: str) -> list[str]:
-        return [agency_feed(code, p) for p in range(ports.partitions)]
+        return agency_feeds(code, ports.partitions, ports.alert_partitions)
 
     @router.get("/agencies/{code}/feed")
     async def agency_feed_items(

@@ -2,8 +2,10 @@
 kept with the report's facts, store.py.)
 
 One document per agency and partition of the report events (``agency:<code>:<partition>``),
-so each has a single writer: the planner that owns the partition. Each keeps its newest
-``keep`` items.
+so each has a single writer: the planner that owns the partition; and, for analytics'
+alerts, one per agency and partition of the analytics events
+(``agency:<code>:alerts:<partition>``), written by the consumer that owns that one. Each
+keeps its newest ``keep`` items.
 """
 
 from collections.abc import Sequence
@@ -11,10 +13,24 @@ from collections.abc import Sequence
 from pymongo.asynchronous.collection import AsyncCollection
 
 from lapor_common.mongo import Document
+from notification.domain.notices import NATIONAL_ADMINISTRATOR
 
 
 def agency_feed(agency_code: str, partition: int) -> str:
     return f"agency:{agency_code}:{partition}"
+
+
+def alerts_feed(agency_code: str, partition: int) -> str:
+    return f"agency:{agency_code}:alerts:{partition}"
+
+
+def agency_feeds(agency_code: str, partitions: int, alert_partitions: int) -> list[str]:
+    """Every document of an agency's feed; alerts only for the national administrators, the
+    only ones analytics' alerts go to (domain/alerts.py)."""
+    alerted = agency_code == NATIONAL_ADMINISTRATOR
+    return [agency_feed(agency_code, p) for p in range(partitions)] + [
+        alerts_feed(agency_code, p) for p in range(alert_partitions if alerted else 0)
+    ]
 
 
 class Feeds:

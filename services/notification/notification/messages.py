@@ -5,7 +5,7 @@ item). Dates are shown in the zone of whoever reads them; links point at the web
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from lapor.report.v1 import events_pb2 as e
@@ -49,11 +49,27 @@ def when(iso: str, language: str, zone: ZoneInfo) -> str:
     if not iso:
         return ""
     moment = datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone(zone)
-    day, month = _DAYS[language][moment.weekday()], _MONTHS[language].split()[moment.month - 1]
     zone_name = _ZONE_NAMES.get(zone, str(zone))
     if language == "id":
-        return f"{day}, {moment.day} {month} {moment.year} pukul {moment:%H.%M} {zone_name}"
-    return f"{day} {moment.day} {month} {moment.year}, {moment:%H:%M} {zone_name}"
+        return f"{_date(moment, language)} pukul {moment:%H.%M} {zone_name}"
+    return f"{_date(moment, language)}, {moment:%H:%M} {zone_name}"
+
+
+def on(day: str, language: str) -> str:
+    """A calendar day, YYYY-MM-DD: 'Senin, 30 November 2026' / 'Monday 30 November 2026'."""
+    return _date(date.fromisoformat(day), language) if day else ""
+
+
+def _date(moment: date, language: str) -> str:
+    day, month = _DAYS[language][moment.weekday()], _MONTHS[language].split()[moment.month - 1]
+    comma = "," if language == "id" else ""
+    return f"{day}{comma} {moment.day} {month} {moment.year}"
+
+
+def decimal(number: float, language: str) -> str:
+    """At most two decimals, none trailing, the language's separator: '0,25' / '0.25', '3'."""
+    text = f"{number:.2f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",") if language == "id" else text
 
 
 @dataclass(frozen=True)
@@ -68,6 +84,9 @@ class Links:
 
     def queue(self) -> str:
         return f"{self.base}/admin/antrean"
+
+    def spikes(self) -> str:
+        return f"{self.base}/admin/statistik/lonjakan"
 
 
 class Composer:
@@ -89,6 +108,7 @@ class Composer:
             "appeal_url": f"{tracking}#banding",
             "inbox_url": self._links.inbox(d.report_id),
             "queue_url": self._links.queue(),
+            "spikes_url": self._links.spikes(),
             "language": language,
             "access_secret": secret,
             "category_name": "",
@@ -102,6 +122,11 @@ class Composer:
     def inbox(self, report_id: str) -> str:
         return self._links.inbox(report_id)
 
+    def _inbox_of(self, entry: Entry) -> str:
+        """The inbox link of the entry's report; none for an alert, which is about none."""
+        report_id = entry.delivery.report_id
+        return self._links.inbox(report_id) if report_id else ""
+
     def render(self, kind: str, language: str, context: Mapping[str, object]) -> Rendered:
         return self._templates.render(kind, language, context)
 
@@ -113,7 +138,7 @@ class Composer:
             {
                 "tracking_id": entry.delivery.report_id,
                 "short": rendered.short,
-                "inbox_url": self._links.inbox(entry.delivery.report_id),
+                "inbox_url": self._inbox_of(entry),
             }
             for entry, rendered in items
         ]
@@ -137,6 +162,10 @@ def _localized(context: Mapping[str, Value], language: str, zone: ZoneInfo) -> d
     for key in _DATES:
         if isinstance(found.get(key), str):
             found[key] = when(str(found[key]), language, zone)
+    if isinstance(found.get("day"), str):
+        found["day"] = on(str(found["day"]), language)
+    if isinstance(found.get("baseline_mean"), int | float):
+        found["baseline_mean"] = decimal(float(found["baseline_mean"]), language)
     if found.get("missed_by") == NATIONAL_ADMINISTRATOR:
         found["missed_by"] = str(_agency_name(NATIONAL_ADMINISTRATOR, {}, language))
     if "reason_code" in found:

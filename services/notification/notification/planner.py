@@ -28,7 +28,7 @@ from notification.domain.recipients import (
     reporter_channels,
     skip_reason,
 )
-from notification.feeds import Feeds, agency_feed
+from notification.feeds import Feeds, agency_feed, alerts_feed
 from notification.messages import Composer, feed_item
 from notification.outbox import DeliveryLog, Entry, Outbox, log_name
 from notification.store import FactsStore, Kept, PreferenceStore, QueueCounts, Subscriptions
@@ -54,15 +54,18 @@ def _snapshot(facts: Facts) -> dict[str, object]:
 
 @dataclass(frozen=True)
 class Occasion:
-    """The event a notice comes from: its id, partition and time."""
+    """The event a notice comes from: its id, the partition whose dispatcher sends its
+    deliveries, its time, and the day whose delivery log records them (the event's day
+    unless ``filed`` says otherwise)."""
 
     event_id: str
     partition: int
     at: datetime
+    filed: datetime | None = None
 
     def entry(self, delivery: Delivery, report: dict[str, object]) -> Entry:
         at = self.at
-        log = log_name(at, delivery.report_id)
+        log = log_name(self.filed or at, delivery.report_id)
         return Entry(delivery, log, self.partition, at, at, 0, "pending", report)
 
 
@@ -123,12 +126,33 @@ class Planner:
             chosen = reporter_channels(prefs, facts.gave_email, facts.gave_phone, facts.came_by_sms)
             planned = deliveries(occasion.event_id, facts.report_id, notice, [], chosen)
             return [occasion.entry(d, report) for d in planned if not skip_reason(d, prefs, chosen)]
+        feed = agency_feed(notice.agency_code, occasion.partition)
+        return await self._to_agency(occasion, notice, facts, feed)
+
+    async def _to_agency(
+        self, occasion: Occasion, notice: Notice, facts: Facts, feed: str
+    ) -> list[Entry]:
+        """An agency notice's deliveries, one per subscription; its item written to ``feed``."""
         item = self._feed_item(occasion, notice, facts, "id")
         if item:
-            await self._feeds.append(agency_feed(notice.agency_code, occasion.partition), item)
+            await self._feeds.append(feed, item)
         subscriptions = await self._subscriptions.of(notice.agency_code)
         planned = deliveries(occasion.event_id, facts.report_id, notice, subscriptions, NONE)
-        return [occasion.entry(d, report) for d in planned]
+        return [occasion.entry(d, _snapshot(facts)) for d in planned]
+
+    async def announce(
+        self, occasion: Occasion, found: list[Notice], event_type: str, feed_partition: int
+    ) -> None:
+        """Agency notices that come from no report (analytics' alerts): each written to its
+        agency's alerts feed of ``feed_partition`` (of the analytics events) and recorded for
+        sending under the occasion's event id, so the same event again adds nothing."""
+        entries: list[Entry] = []
+        for notice in found:
+            feed = alerts_feed(notice.agency_code, feed_partition)
+            entries += await self._to_agency(occasion, notice, Facts(""), feed)
+        await self._record(entries, event_type)
+        if entries:
+            self._wake()
 
     def _feed_item(
         self, occasion: Occasion, notice: Notice, facts: Facts, language: str

@@ -1,6 +1,7 @@
 """The service's parts wired together from its database and its outside world, once: the
 composition root (__main__.py) calls it with the real channels and intake, the integration
-tests with the local mailbox and contacts from a dict."""
+tests with the local mailbox and contacts from a dict. ``planner.handle`` consumes the report
+events, ``alerts.handle`` analytics' events; the dispatcher sends what both record."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ from aiokafka import AIOKafkaProducer
 from pymongo.asynchronous.database import AsyncDatabase
 
 from lapor_common.mongo import Document
+from notification.alerts import Alerts
 from notification.contacts import ContactSource
 from notification.dispatcher import Channels, Dispatcher, Rules
 from notification.feeds import Feeds
@@ -27,6 +29,7 @@ class Parts:
     subscriptions: Subscriptions
     feeds: Feeds
     planner: Planner
+    alerts: Alerts
     dispatcher: Dispatcher
 
 
@@ -42,8 +45,16 @@ class World:
 
 
 def assemble(
-    db: AsyncDatabase[Document], world: World, composer: Composer, rules: Rules, threshold: int
+    db: AsyncDatabase[Document],
+    world: World,
+    composer: Composer,
+    rules: Rules,
+    *,
+    threshold: int,
+    partitions: int,
 ) -> Parts:
+    """``threshold``: the verification queue size that alerts the administrators;
+    ``partitions``: of the report events, by which the dispatchers share the outbox."""
     facts, log, outbox = FactsStore(db), DeliveryLog(db), Outbox(db["outbox"])
     preferences = PreferenceStore(db["preferences"])
     subscriptions, feeds = Subscriptions(db["subscriptions"]), Feeds(db["feeds"])
@@ -72,4 +83,5 @@ def assemble(
         wake=dispatcher.wake,
         forget_contact=world.forget_contact,
     )
-    return Parts(facts, log, preferences, subscriptions, feeds, planner, dispatcher)
+    alerts = Alerts(planner.announce, partitions)
+    return Parts(facts, log, preferences, subscriptions, feeds, planner, alerts, dispatcher)

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from lapor.report.v1 import events_pb2 as e
 from lapor_common.zones import WIB, WIT, WITA, zone_of_agency, zone_of_region
+from notification.domain.alerts import spike_alert
 from notification.domain.facts import Facts, evolve
 from notification.domain.notices import (
     NATIONAL_ADMINISTRATOR,
@@ -41,6 +42,7 @@ from notification.messages import Composer, Links, feed_item, webhook_body, when
 from notification.outbox import Entry, log_name
 from notification.planner import Occasion, _snapshot
 from notification.rendering import LANGUAGES, TEMPLATES, Rendered, Templates
+from tests.unit.notification.observations import SPIKE
 
 BASE = "https://www.lapor.go.id"
 SMS_PARTS = 3
@@ -165,7 +167,10 @@ def entries_of(report_id: str, events: list[Message]) -> list[Entry]:
 
 
 def alert_entries() -> list[Entry]:
-    return planned("alert-1", queue_alert(205, 100), Facts(""))
+    return [
+        *planned("alert-1", queue_alert(205, 100), Facts("")),
+        *planned("spike-1", spike_alert(SPIKE), Facts("")),
+    ]
 
 
 ENTRIES = [
@@ -249,6 +254,7 @@ def test_a_reporter_context_has_the_links_the_secret_and_local_dates(composer: C
         "appeal_url": f"{tracking}#banding",
         "inbox_url": f"{BASE}/instansi/laporan/{REPORT_ID}",
         "queue_url": f"{BASE}/admin/antrean",
+        "spikes_url": f"{BASE}/admin/statistik/lonjakan",
         "language": "id",
         "access_secret": SECRET,
         "category_name": "",

@@ -89,6 +89,20 @@ OTHER_KINDS: dict[str, dict[str, object]] = {
         "queue_url": "https://admin.lapor.go.id/verifikasi",
     },
     "digest": DIGEST,
+    "spike_detected": {
+        "tracking_id": "",
+        "day": "Kamis, 19 November 2026",
+        "category_name": "Bantuan Sosial: Program Keluarga Harapan",
+        "category_code": "sosial.pkh",
+        "region_name": "Kabupaten Bandung Barat",
+        "region_code": "32.17",
+        "count": 17,
+        "baseline_mean": "0,25",
+        "baseline_days": 28,
+        "threshold": 5,
+        "rule_version": "poisson-28d-p0.001-min5",
+        "spikes_url": "https://admin.lapor.go.id/statistik/lonjakan",
+    },
 }
 KINDS = {**REPORTER_KINDS, **OFFICER_KINDS, **OTHER_KINDS}
 

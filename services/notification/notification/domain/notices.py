@@ -17,7 +17,7 @@ from google.protobuf.message import Message
 from lapor.report.v1 import events_pb2 as e
 from notification.domain.facts import Facts
 
-Value = str | int | bool
+Value = str | int | bool | float
 NATIONAL_ADMINISTRATOR = "pengelola-nasional"
 POOR_RATING = 2
 CLOCKS = {
