@@ -123,7 +123,8 @@ def new_command(
     return Command(envelope, payload)
 
 
-def _parse(cls: type[M], raw: bytes, what: str) -> M:
+def parse_message(cls: type[M], raw: bytes, what: str) -> M:
+    """``raw`` as a ``cls``, or UndecodableMessage naming ``what`` could not be read."""
     message = cls()
     try:
         message.ParseFromString(raw)
@@ -140,7 +141,7 @@ def _payload(
     latest = current.get(name, SCHEMA_VERSION)
     if not 1 <= version <= latest:
         raise UndecodableMessage(f"{name} has unsupported schema version {version}")
-    payload = _parse(registry[name], raw, f"{name} payload")
+    payload = parse_message(registry[name], raw, f"{name} payload")
     return upcast(name, version, payload)
 
 
@@ -158,7 +159,7 @@ def upcast(name: str, version: int, payload: Message) -> Message:
 
 def decode_event(raw: bytes | None) -> Event:
     """Decode one report-events record, or raise UndecodableMessage with the reason."""
-    envelope = _parse(EventEnvelope, raw or b"", "record")
+    envelope = parse_message(EventEnvelope, raw or b"", "record")
     if not envelope.report_id or envelope.sequence < 1:
         raise UndecodableMessage("event envelope lacks report_id or sequence")
     payload = _payload(
@@ -169,7 +170,7 @@ def decode_event(raw: bytes | None) -> Event:
 
 def decode_command(raw: bytes | None) -> Command:
     """Decode one report-commands record, or raise UndecodableMessage with the reason."""
-    envelope = _parse(CommandEnvelope, raw or b"", "record")
+    envelope = parse_message(CommandEnvelope, raw or b"", "record")
     if not envelope.report_id:
         raise UndecodableMessage("command envelope lacks report_id")
     payload = _payload(

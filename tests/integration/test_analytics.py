@@ -3,9 +3,11 @@ spike watch announces a wave once, and a replay rebuilds the same documents."""
 
 import asyncio
 import contextlib
+import csv
 import uuid
 from collections.abc import AsyncIterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
+from pathlib import Path
 
 from aiokafka import AIOKafkaProducer
 from google.protobuf.message import Message
@@ -13,6 +15,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from analytics.domain.facts import wib_day
 from analytics.projections import MongoModels
+from analytics.publishing import OpenDataPublisher
 from analytics.readmodels import FACTS, daily_collection, report_handler, spikes_handler
 from analytics.replay import fold_log
 from analytics.spiking import SpikeWatch, spike_event_id
@@ -46,7 +49,7 @@ class Labels:
         return {code: code for code in codes}
 
 
-def _life(regency: str, resolved: bool) -> list[Message]:
+def _life(regency: str, resolved: bool, confidential: bool = False) -> list[Message]:
     submitted = e.ReportSubmitted(
         type=e.REPORT_TYPE_COMPLAINT,
         title="PKH tidak cair",
@@ -54,6 +57,7 @@ def _life(regency: str, resolved: bool) -> list[Message]:
         category_code="sosial.pkh",
         region_code=f"{regency}.01.2001",
         channel=e.CHANNEL_SMS,
+        confidential=confidential,
     )
     routed = e.ReportRouted(
         agency_code=AGENCY, agency_name="Dinas Sosial", category_code="sosial.pkh"
@@ -96,13 +100,17 @@ async def _documents(database: AsyncDatabase[Document], name: str) -> list[Docum
     return await collection.find({}).sort("_id", 1).to_list()
 
 
-async def test_projections_statistics_spikes_and_replay(
-    infra: Infrastructure, producer: AIOKafkaProducer, database: AsyncDatabase[Document]
+async def test_projections_statistics_spikes_open_data_and_replay(
+    infra: Infrastructure,
+    producer: AIOKafkaProducer,
+    database: AsyncDatabase[Document],
+    tmp_path: Path,
 ) -> None:
     topic = f"test.analytics.{uuid.uuid4().hex[:8]}"
     await ensure_topics(infra.kafka_bootstrap_servers, [TopicSpec(topic, 2, {})], 1)
     wave = [_life("32.01", resolved=n < 4) for n in range(6)]
-    ids = await _append(producer, topic, [*wave, _life("11.01", resolved=False)])
+    secret = _life("11.01", resolved=False, confidential=True)
+    ids = await _append(producer, topic, [*wave, secret])
     today = date.fromisoformat(wib_day(datetime.now(UTC)))
     store = StatisticsStore(database, keep_s=0)
     statistics = Statistics(store, Labels(), lambda: today)
@@ -135,6 +143,12 @@ async def test_projections_statistics_spikes_and_replay(
     assert [s["count"] for s in listed["spikes"]] == [6]
     another = SpikeWatch(store, Labels(), producer, lambda: today, interval_s=60)
     assert await another.check() == []  # already in the read model
+
+    await OpenDataPublisher(database, tmp_path, time(1, 0), keep=2).publish(today)
+    with (tmp_path / f"laporan-publik-{today.isoformat()}.csv").open(encoding="utf-8") as rows:
+        published = {row["report_id"]: row for row in csv.DictReader(rows)}
+    assert set(ids) & set(published) == set(ids[:-1])  # never the confidential one
+    assert published[ids[0]]["category_code"] == "sosial.pkh"
 
     models, result = await fold_log(infra.kafka_bootstrap_servers, topic=topic, show_progress=False)
     assert result.records == sum(len(life) for life in wave) + 2

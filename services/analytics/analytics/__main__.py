@@ -1,11 +1,15 @@
 """Analytics' composition root: settings are read and clients created here and nowhere else."""
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from datetime import UTC, date, datetime
+from typing import Any
+
+from pymongo.asynchronous.database import AsyncDatabase
 
 from analytics.api import build_app
 from analytics.projections import MongoModels
+from analytics.publishing import OpenDataPublisher
 from analytics.readmodels import directory_handler, report_handler, spikes_handler
 from analytics.reference import Reference
 from analytics.rpc import registration
@@ -16,6 +20,7 @@ from analytics.store import StatisticsStore
 from lapor_common.connections import connect
 from lapor_common.kafka_io import RecordProcessor, group_consumer
 from lapor_common.logs import configure_logging
+from lapor_common.mongo import Document
 from lapor_common.runtime import ServiceRuntime, serve
 from lapor_common.settings import PlatformSettings
 from lapor_common.topics import ANALYTICS_EVENTS, DIRECTORY_EVENTS, REPORT_EVENTS
@@ -23,6 +28,7 @@ from lapor_common.zones import WIB
 
 NAME = "analytics"
 Closer = Callable[[], Awaitable[None]]
+Loop = Callable[[], Coroutine[Any, Any, None]]
 # Consumer group -> (topic, handler maker): the projections, one consumer each.
 GROUPS = {
     "analytics-report-facts": (REPORT_EVENTS, report_handler),
@@ -33,6 +39,16 @@ GROUPS = {
 
 def today() -> date:
     return datetime.now(UTC).astimezone(WIB).date()
+
+
+def publishing(database: AsyncDatabase[Document], settings: AnalyticsSettings) -> list[Loop]:
+    """The daily open-data export, unless another job (a CronJob) does it."""
+    if settings.open_data_at is None:
+        return []
+    publisher = OpenDataPublisher(
+        database, settings.open_data_dir, settings.open_data_at, settings.open_data_keep
+    )
+    return [publisher.run]
 
 
 def bootstrap(platform: PlatformSettings, settings: AnalyticsSettings) -> ServiceRuntime:
@@ -54,10 +70,10 @@ def bootstrap(platform: PlatformSettings, settings: AnalyticsSettings) -> Servic
     return ServiceRuntime(
         name=NAME,
         endpoints=settings,
-        http=build_app(statistics),
+        http=build_app(statistics, settings.open_data_dir),
         grpc_services=[registration(statistics)],
         readiness=clients.readiness,
-        loops=[*(p.run for p in projectors), watch.run],
+        loops=[*(p.run for p in projectors), watch.run, *publishing(clients.database, settings)],
         on_start=[clients.start, *(p.start for p in projectors)],
         on_stop=[_closing(reference, clients.stop), *(p.stop for p in projectors)],
     )

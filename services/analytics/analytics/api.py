@@ -1,20 +1,31 @@
 """The public statistics API (GET /api/v1/stats/...): thin FastAPI routes over
 ``analytics.statistics``. Figures only: no report's content, no personal data."""
 
+import asyncio
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query
+from fastapi.responses import FileResponse
 
 from analytics.api_models import (
     Breakdown,
     Durations,
     FilterQuery,
     LeagueTable,
+    OpenDataList,
     SpikeList,
     Summary,
 )
 from analytics.domain.figures import Filter
+from analytics.publishing import FILE_NAME, snapshots
 from analytics.statistics import BadRequest, Statistics
+
+_MEDIA = {
+    ".csv": "text/csv; charset=utf-8",
+    ".parquet": "application/vnd.apache.parquet",
+    ".json": "application/json",
+}
 
 BY_HELP = "category, province, regency, agency, channel, report_type, programme, or empty."
 
@@ -91,7 +102,39 @@ def stats_router(statistics: Statistics) -> APIRouter:
     return router
 
 
-def build_app(statistics: Statistics) -> FastAPI:
+def open_data_router(directory: Path) -> APIRouter:
+    router = APIRouter(prefix="/api/v1/open-data", tags=["data terbuka / open data"])
+
+    @router.get(
+        "",
+        response_model=OpenDataList,
+        summary="Data terbuka / The daily open-data files of public reports",
+    )
+    async def listing() -> Any:
+        found = await asyncio.to_thread(snapshots, directory)
+        return {
+            "schema": f"{router.prefix}/schema.json",
+            "days": [
+                {"day": s.day, "files": [f"{router.prefix}/{name}" for name in s.files]}
+                for s in found
+            ],
+        }
+
+    @router.get(
+        "/{name}", summary="Unduh / Download one open-data file", response_class=FileResponse
+    )
+    async def download(name: str) -> FileResponse:
+        if not FILE_NAME.match(name):
+            raise HTTPException(status_code=404, detail=f"no open-data file named {name!r}")
+        path = directory / name
+        if not await asyncio.to_thread(path.is_file):
+            raise HTTPException(status_code=404, detail=f"{name} has not been published")
+        return FileResponse(path, filename=name, media_type=_MEDIA[path.suffix])
+
+    return router
+
+
+def build_app(statistics: Statistics, open_data: Path) -> FastAPI:
     app = FastAPI(
         title="LAPOR! analytics",
         description=(
@@ -103,4 +146,5 @@ def build_app(statistics: Statistics) -> FastAPI:
         version="1.0.0",
     )
     app.include_router(stats_router(statistics))
+    app.include_router(open_data_router(open_data))
     return app

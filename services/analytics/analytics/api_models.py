@@ -119,3 +119,13 @@ class Spike(BaseModel):
 
 class SpikeList(BaseModel):
     spikes: list[Spike]
+
+
+class OpenDataDay(BaseModel):
+    day: str = Field(description="Reports submitted up to the end of this day (WIB).")
+    files: list[str] = Field(description="Download paths: CSV and Parquet.")
+
+
+class OpenDataList(BaseModel):
+    schema_path: str = Field(alias="schema", description="The columns, in schema.json.")
+    days: list[OpenDataDay] = Field(description="Newest first.")

@@ -16,7 +16,7 @@ from analytics.domain.cells import applies, day_document_id, empty_day, take_in
 from analytics.domain.facts import Occurrence, millis, project
 from lapor.analytics.v1.events_pb2 import AnalyticsEvent, SpikeDetected
 from lapor.directory.v1.events_pb2 import DirectoryEvent
-from lapor_common.envelope import Event, UndecodableMessage, decode_event
+from lapor_common.envelope import Event, UndecodableMessage, decode_event, parse_message
 from lapor_common.kafka_io import Handler, SourceRecord
 from lapor_common.mongo import Document
 
@@ -111,17 +111,11 @@ def agency_after(event: DirectoryEvent) -> Document | None:
 
 
 def decode_directory(raw: bytes | None) -> DirectoryEvent:
-    try:
-        return DirectoryEvent.FromString(raw or b"")
-    except Exception as exc:
-        raise UndecodableMessage(f"not a DirectoryEvent: {exc}") from exc
+    return parse_message(DirectoryEvent, raw or b"", "record")
 
 
 def decode_analytics(raw: bytes | None) -> AnalyticsEvent:
-    try:
-        event = AnalyticsEvent.FromString(raw or b"")
-    except Exception as exc:
-        raise UndecodableMessage(f"not an AnalyticsEvent: {exc}") from exc
+    event = parse_message(AnalyticsEvent, raw or b"", "record")
     if not event.event_id:
         raise UndecodableMessage("an AnalyticsEvent without event_id")
     return event
@@ -131,10 +125,7 @@ def spike_document(event: AnalyticsEvent) -> Document | None:
     """The spike alert's document; None for other kinds of analytics events."""
     if event.event_type != "SpikeDetected":
         return None
-    try:
-        spike = SpikeDetected.FromString(event.payload)
-    except Exception as exc:
-        raise UndecodableMessage(f"SpikeDetected payload: {exc}") from exc
+    spike = parse_message(SpikeDetected, event.payload, "SpikeDetected payload")
     return {
         "_id": event.event_id,
         "day": spike.day,

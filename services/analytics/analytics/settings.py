@@ -1,5 +1,8 @@
 """Analytics' settings (environment prefix ``ANALYTICS_``)."""
 
+from datetime import time
+from pathlib import Path
+
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
@@ -21,3 +24,12 @@ class AnalyticsSettings(ServiceEndpoints):
     spike_interval_seconds: float = Field(
         60.0, gt=0, description="How often today's reports are checked for spikes."
     )
+    open_data_dir: Path = Field(
+        Path(".run/open-data"), description="Where the daily open-data files are kept and served."
+    )
+    open_data_at: time | None = Field(
+        time(1, 0),
+        description="Time of day (WIB) the open-data files of the day before are written; "
+        "empty: never (a CronJob runs `lapor-data open-data` instead).",
+    )
+    open_data_keep: int = Field(7, ge=1, description="How many days of open-data files are kept.")

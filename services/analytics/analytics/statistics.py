@@ -82,7 +82,9 @@ class Statistics:
         _check_codes(where)
         return where
 
-    async def _gather(self, where: Filter, by: str = "", granularity: str = "") -> Any:
+    async def _gather(
+        self, where: Filter, by: str = "", granularity: str = ""
+    ) -> dict[tuple[str, str], Counter[str]]:
         days = await self._store.days(where.from_day, where.to_day)
         programmes = (
             await self._reference.programme_of() if (by == "programme" or where.programme) else {}
@@ -91,7 +93,7 @@ class Statistics:
 
     async def summary(self, where: Filter) -> dict[str, Any]:
         per_agency = await self._gather(where, "agency")
-        totals = sum(per_agency.values(), Counter())
+        totals: Counter[str] = sum(per_agency.values(), Counter())
         reached = sum(1 for (_, code), counts in per_agency.items() if code and counts["reports"])
         until = min(date.fromisoformat(where.to_day), self._today())
         days = max((until - date.fromisoformat(where.from_day)).days + 1, 1)

@@ -2,6 +2,7 @@
 
 from collections.abc import AsyncIterator
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import grpc
@@ -96,8 +97,10 @@ def statistics() -> Statistics:
 
 
 @pytest.fixture
-async def http(statistics: Statistics) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=build_app(statistics))
+async def http(statistics: Statistics, tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
+    (tmp_path / "laporan-publik-2026-11-22.csv").write_text("report_id\nR-1\n")
+    (tmp_path / "secret.txt").write_text("no")
+    transport = httpx.ASGITransport(app=build_app(statistics, tmp_path))
     async with httpx.AsyncClient(transport=transport, base_url="http://analytics") as client:
         yield client
 
@@ -169,6 +172,22 @@ async def test_bad_groupings_are_refused(http: httpx.AsyncClient) -> None:
     assert (await http.get("/api/v1/stats/breakdown", params={"by": "reporter"})).status_code == 422
     too_long = {"granularity": "day", "from_day": "2024-01-01"}
     assert (await http.get("/api/v1/stats/breakdown", params=too_long)).status_code == 422
+
+
+async def test_open_data_files_are_listed_and_served_and_nothing_else(
+    http: httpx.AsyncClient,
+) -> None:
+    listing = (await http.get("/api/v1/open-data")).json()
+    assert listing["days"] == [
+        {"day": "2026-11-22", "files": ["/api/v1/open-data/laporan-publik-2026-11-22.csv"]}
+    ]
+    assert listing["schema"] == "/api/v1/open-data/schema.json"
+    download = await http.get("/api/v1/open-data/laporan-publik-2026-11-22.csv")
+    assert download.status_code == 200
+    assert download.text == "report_id\nR-1\n"
+    assert download.headers["content-type"].startswith("text/csv")
+    for name in ("secret.txt", "..%2Fsecret.txt", "laporan-publik-2026-11-21.csv"):
+        assert (await http.get(f"/api/v1/open-data/{name}")).status_code == 404
 
 
 class AbortedError(Exception):

@@ -21,7 +21,7 @@ from google.protobuf.message import Message
 
 from lapor.analytics.v1 import events_pb2 as a
 from lapor_common.envelope import UndecodableMessage
-from lapor_common.envelope import _parse as parse  # the platform's one protobuf parser
+from lapor_common.envelope import parse_message as parse
 from lapor_common.zones import WIB
 from notification.domain.notices import NATIONAL_ADMINISTRATOR, Notice, to_agency
 
