@@ -25,6 +25,7 @@ POD_TEMPLATE_PATHS = {
     "Job": ("spec", "template", "spec"),
     "CronJob": ("spec", "jobTemplate", "spec", "template", "spec"),
 }
+RUN_TO_COMPLETION = {"Job", "CronJob"}
 SECCOMP_TYPES = {"RuntimeDefault", "Localhost"}
 
 
@@ -93,7 +94,9 @@ def container_problems(pod: Manifest, container: Manifest, *, probes: bool) -> l
 def workload_problems(manifest: Manifest) -> Iterator[str]:
     pod = dig(manifest, *POD_TEMPLATE_PATHS[manifest["kind"]]) or {}
     where = f"{manifest['kind']}/{dig(manifest, 'metadata', 'name')}"
-    for key, probes in (("initContainers", False), ("containers", True)):
+    # Jobs run to completion: nothing to probe.
+    serves = manifest["kind"] not in RUN_TO_COMPLETION
+    for key, probes in (("initContainers", False), ("containers", serves)):
         for container in pod.get(key) or []:
             for problem in container_problems(pod, container, probes=probes):
                 yield f"{where} container {container.get('name')}: {problem}"

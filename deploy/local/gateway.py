@@ -28,6 +28,7 @@ ROUTES: list[tuple[str, str, int]] = [
     ("/api/v1/deadlines", "ESCALATION", 8003),
     ("/api/v1/notifications", "NOTIFICATION", 8004),
     ("/api/v1/stats", "ANALYTICS", 8005),
+    ("/api/v1/open-data", "ANALYTICS", 8005),
 ]
 # Hop-by-hop headers (RFC 9110 section 7.6.1) are not forwarded.
 _HOP_BY_HOP = {

@@ -33,6 +33,8 @@ done
 export ESCALATION_ROUTING_TARGET="${ESCALATION_ROUTING_TARGET:-127.0.0.1:$ROUTING_GRPC_PORT}"
 # Analytics asks routing for category names, programmes and agency names.
 export ANALYTICS_ROUTING_TARGET="${ANALYTICS_ROUTING_TARGET:-127.0.0.1:$ROUTING_GRPC_PORT}"
+# Analytics writes the daily open-data files here (and yesterday's at start-up).
+export ANALYTICS_OPEN_DATA_DIR="${ANALYTICS_OPEN_DATA_DIR:-$LAPOR_RUN_DIR/open-data}"
 # The local mailbox (deploy/local/mailbox) stands in for the SMTP relay, the SMS gateway and
 # agencies' webhook endpoints; notification sends to it (its SMTP password: dev_secrets).
 export MAILBOX_SMTP_PORT=${MAILBOX_SMTP_PORT:-1025} MAILBOX_HTTP_PORT=${MAILBOX_HTTP_PORT:-8025}
@@ -164,6 +166,7 @@ LAPOR! is running (logs in $logs):
   Reports API               http://127.0.0.1:$GATEWAY_PORT/api/v1/reports
   API documentation         http://127.0.0.1:$GATEWAY_PORT/docs
   Statistics                http://127.0.0.1:$GATEWAY_PORT/api/v1/stats/summary
+  Open data                 http://127.0.0.1:$GATEWAY_PORT/api/v1/open-data
   Sent messages (local mailbox) http://127.0.0.1:$MAILBOX_HTTP_PORT   SMTP 127.0.0.1:$MAILBOX_SMTP_PORT
 URLS
   for name in "${services[@]}"; do

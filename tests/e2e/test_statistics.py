@@ -2,6 +2,7 @@
 the figures over HTTP and gRPC, and a wave of one category in one regency raises one spike."""
 
 import random
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import grpc
@@ -12,6 +13,7 @@ from lapor.analytics.v1 import statistics_service_pb2 as pb
 from lapor.analytics.v1 import statistics_service_pb2_grpc as pb_grpc
 from lapor_common.regions import region_names
 from lapor_common.settings import PlatformSettings
+from lapor_common.zones import WIB
 from tests.e2e.conftest import Platform
 from tests.eventually import eventually
 
@@ -87,3 +89,26 @@ async def test_bad_statistics_requests_get_a_reason(platform: Platform) -> None:
         response = await client.get("/api/v1/stats/summary", params={"channel": "fax"})
     assert response.status_code == 422
     assert "channel" in response.text
+
+
+async def test_yesterdays_open_data_is_published_at_start_up(platform: Platform) -> None:
+    yesterday = (datetime.now(UTC).astimezone(WIB).date() - timedelta(days=1)).isoformat()
+    async with httpx.AsyncClient(base_url=platform.base_url) as client:
+        listing = await eventually(
+            lambda: _json(client, "/api/v1/open-data"),
+            lambda found: any(d["day"] == yesterday for d in found["days"]),
+        )
+        [published] = [d for d in listing["days"] if d["day"] == yesterday]
+        assert sorted(name.rsplit(".", 1)[-1] for name in published["files"]) == ["csv", "parquet"]
+        csv_path = next(name for name in published["files"] if name.endswith(".csv"))
+        download = await client.get(csv_path)
+        schema = await client.get(listing["schema"])
+    assert download.status_code == 200
+    assert download.text.splitlines()[0].startswith("report_id,")
+    assert schema.json()["day"] == yesterday
+
+
+async def _json(client: httpx.AsyncClient, path: str) -> Any:
+    response = await client.get(path)
+    assert response.status_code == 200, response.text
+    return response.json()

@@ -3,7 +3,7 @@
 from datetime import time
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import SettingsConfigDict
 
 from lapor_common.settings import ServiceEndpoints
@@ -33,3 +33,8 @@ class AnalyticsSettings(ServiceEndpoints):
         "empty: never (a CronJob runs `lapor-data open-data` instead).",
     )
     open_data_keep: int = Field(7, ge=1, description="How many days of open-data files are kept.")
+
+    @field_validator("open_data_at", mode="before")
+    @classmethod
+    def _empty_is_never(cls, value: object) -> object:
+        return None if value == "" else value
