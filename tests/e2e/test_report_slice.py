@@ -88,7 +88,7 @@ async def test_a_report_posted_through_the_gateway_is_routed_and_counted(
         view = await eventually(lambda: _report(client, tracking_id), _routed)
         stats = await eventually(
             lambda: _json(client, "/api/v1/stats/summary"),
-            lambda s: s["reports_routed"] > before["reports_routed"],
+            lambda s: s["outcomes"]["routed"] > before["outcomes"]["routed"],
         )
     assert view["status"] == {
         "code": "DITERUSKAN_KE_INSTANSI",
@@ -101,7 +101,7 @@ async def test_a_report_posted_through_the_gateway_is_routed_and_counted(
         "ReportRouted",
     ]
     assert view["sequence"] == 2
-    assert stats["reports_total"] == before["reports_total"] + 1
+    assert stats["outcomes"]["reports"] == before["outcomes"]["reports"] + 1
 
 
 async def test_reports_are_submitted_and_read_over_grpc(platform: Platform) -> None:

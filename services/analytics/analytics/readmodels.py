@@ -2,7 +2,7 @@
 MongoDB) and by replays (documents in memory, written once at the end).
 
 - ``report_facts``: one document per report (``analytics.domain.facts``).
-- ``daily_<YYYY>``: one document per day and Kafka partition with the day's cells
+- ``daily_<YYYY>``: one document per day, Kafka partition and province with the day's cells
   (``analytics.domain.cells``).
 - ``agencies``: per agency, whether it is connected, from ``lapor.directory-events``.
 - ``spikes``: the spike alerts, from ``lapor.analytics-events``.
@@ -12,7 +12,14 @@ from dataclasses import dataclass, field
 from datetime import UTC
 from typing import Any, Protocol
 
-from analytics.domain.cells import applies, day_document_id, empty_day, take_in
+from analytics.domain.cells import (
+    applies,
+    contributions,
+    day_document_id,
+    empty_day,
+    home_of,
+    take_in,
+)
 from analytics.domain.facts import Occurrence, millis, project
 from lapor.analytics.v1.events_pb2 import AnalyticsEvent, SpikeDetected
 from lapor.directory.v1.events_pb2 import DirectoryEvent
@@ -56,11 +63,12 @@ async def fold_report_event(models: Models, where: Occurrence, event: Event) -> 
     if old is not None and old["sequence"] >= where.sequence:
         return
     new = project(old, where, event.payload)
-    collection = daily_collection(new["day"])
-    document_id = day_document_id(new["day"], new["partition"])
-    day = await models.load(collection, document_id) or empty_day(new["day"], new["partition"])
-    if applies(day, new):
-        await models.save(collection, take_in(day, old, new))
+    if old is None or contributions(old) != contributions(new):
+        home = home_of(new)
+        collection = daily_collection(new["day"])
+        day = await models.load(collection, day_document_id(*home)) or empty_day(*home)
+        if applies(day, new):
+            await models.save(collection, take_in(day, old, new))
     await models.save(FACTS, new)
 
 

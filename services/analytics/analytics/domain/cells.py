@@ -6,9 +6,11 @@ report type, each a map of counters (``reports``, ``resolved``, ``rating_4``, ``
 are those of the reports submitted in it, whatever happened to them later. Durations go into
 fixed histogram buckets, because percentiles cannot be summed but histograms can.
 
-A day's document is split by Kafka partition, so each has one writer, and remembers the
-sequence of each report it reflects: applying a report's new facts replaces its old
-contribution (old out, new in) exactly once.
+A day's statistics are split into documents by Kafka partition, so each has one writer, and
+by province, so each stays small; a document remembers the sequence of each report it
+reflects: applying a report's new facts replaces its old contribution (old out, new in)
+exactly once. Events that change no contribution (an acknowledgement, a question) leave the
+document alone.
 """
 
 from collections import Counter
@@ -121,18 +123,24 @@ def contributions(facts: Facts) -> Cells:
     return {k: {m: n for m, n in sorted(c.items()) if n} for k, c in sorted(cells.items())}
 
 
-def day_document_id(day: str, partition: int) -> str:
-    return f"{day}|{partition:03d}"
+def day_document_id(day: str, partition: int, province: str) -> str:
+    return f"{day}|{partition:03d}|{province or '--'}"
 
 
-def empty_day(day: str, partition: int) -> DayDocument:
+def empty_day(day: str, partition: int, province: str = "") -> DayDocument:
     return {
-        "_id": day_document_id(day, partition),
+        "_id": day_document_id(day, partition, province),
         "day": day,
         "partition": partition,
+        "province": province,
         "reports": {},
         "cells": {},
     }
+
+
+def home_of(facts: Facts) -> tuple[str, int, str]:
+    """The day document a report's contributions live in: its day, partition and province."""
+    return facts["day"], facts["partition"], facts["province_code"]
 
 
 def applies(document: DayDocument, facts: Facts) -> bool:
