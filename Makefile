@@ -11,7 +11,7 @@ export LAPOR_REGIONS_DIR ?= $(abspath ../shared/data/regions)
 PROTOS := $(shell find protos -name '*.proto')
 PY_SOURCES := libs/lapor_common services deploy tests bench
 
-.PHONY: help setup proto lint typecheck protolint k8s-validate check test unit run up down status logs replay-check demo bench clean images
+.PHONY: help setup proto lint typecheck protolint k8s-validate check test unit run up down status logs replay-check demo history bench clean images
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -65,6 +65,10 @@ replay-check: setup ## Rebuild the read models from the log and compare them wit
 
 demo: setup ## Load a demo data set into the running platform (make up) through its public APIs, then print the headline statistics
 	PYTHONPATH=.:libs $(PY) -m deploy.local.demo $(DEMO_ARGS)
+
+history: proto ## Write a synthetic two-year history to lapor.sandbox.report-events (for replays and benchmarks)
+	PYTHONPATH=.:libs:services/intake:services/routing:services/escalation \
+		$(PY) -m deploy.local.history $(HISTORY_ARGS)
 
 run: proto ## Start the whole platform and follow its logs; Ctrl-C stops everything
 	@$(PLATFORM) run

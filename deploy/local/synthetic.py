@@ -12,8 +12,12 @@ import bisect
 import csv
 import itertools
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
 
 # Residents by province in millions, Sensus Penduduk 2020 (BPS), the 2022 Papua provinces
 # split from theirs; only the proportions matter.
@@ -116,6 +120,17 @@ class Places:
 
 def _draw(cumulative: list[float], rng: random.Random) -> int:
     return bisect.bisect_right(cumulative, rng.random() * cumulative[-1])
+
+
+class Weighted(Generic[T]):
+    """Draws one of the keys in proportion to its weight (random.choices, prepared once)."""
+
+    def __init__(self, weights: Mapping[T, float]) -> None:
+        self._items = list(weights)
+        self._cumulative = list(itertools.accumulate(weights.values()))
+
+    def pick(self, rng: random.Random) -> T:
+        return self._items[_draw(self._cumulative, rng)]
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
