@@ -121,8 +121,8 @@ async def _cli(infra: Infrastructure, *args: str) -> tuple[int, str, str]:
     return await process.wait(), out.decode(), err.decode()
 
 
-async def test_an_analysts_fold_file_replays_into_a_database_of_its_own(
-    infra: Infrastructure, log: Written, database: AsyncDatabase[Document]
+async def test_an_analysts_fold_file_replays_into_a_database_of_its_own_and_exports(
+    infra: Infrastructure, log: Written, database: AsyncDatabase[Document], tmp_path: Path
 ) -> None:
     args = ["replay", "--topic", log.topic, "--model", str(EXAMPLE), "--database", database.name]
     code, out, err = await _cli(infra, *args)
@@ -142,6 +142,17 @@ async def test_an_analysts_fold_file_replays_into_a_database_of_its_own(
         }
         for village in ("32.04.05.2001", "32.73.01.1001")
     ]
+    villages = tmp_path / "villages.csv"
+    export = ["export", "collection", "--database", database.name, "--out", str(villages)]
+    code, _, err = await _cli(infra, *export, "--collection", "reports_per_village")
+    assert code == 0, err
+    with villages.open(newline="") as file:
+        rows = list(csv.DictReader(file))
+    assert [(row["_id"], row["count"]) for row in rows] == [
+        ("32.04.05.2001", "1"),
+        ("32.73.01.1001", "1"),
+    ]
+    assert json.loads(rows[0]["categories"]) == {"infrastruktur": 1}
     again, _, err = await _cli(infra, *args)
     assert again != 0
     assert "--fresh" in err

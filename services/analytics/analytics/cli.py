@@ -22,7 +22,7 @@ from typing import Annotated, TypeVar
 import typer
 from pymongo.asynchronous.database import AsyncDatabase
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from analytics.analyst_events import json_line
 from analytics.analyst_models import load_model
@@ -68,10 +68,12 @@ def _platform() -> PlatformSettings:
 
 
 @contextlib.contextmanager
-def _bar(description: str, total: int | None) -> Iterator[Callable[[int], None]]:
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
-    with Progress(*columns, TimeRemainingColumn(), console=Console(stderr=True)) as progress:
-        task = progress.add_task(description, total=total)
+def _bar(description: str) -> Iterator[Callable[[int], None]]:
+    """Rows done so far and the time taken. No total: counting a collection on the
+    MongoDB-wire server we run takes as long as reading it."""
+    columns = (TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed} rows"))
+    with Progress(*columns, TimeElapsedColumn(), console=Console(stderr=True)) as progress:
+        task = progress.add_task(description, total=None)
         yield lambda n: progress.advance(task, n)
 
 
@@ -83,6 +85,18 @@ async def _in_database(
         return await work(client[name])
     finally:
         await client.close()
+
+
+def _refuse_existing(platform: PlatformSettings, database: str, collection: str) -> None:
+    """Refuse at once what ``write_documents`` would refuse after the whole fold."""
+
+    async def names(db: AsyncDatabase[Document]) -> list[str]:
+        return await db.list_collection_names()
+
+    if collection in asyncio.run(_in_database(platform, database, names)):
+        raise typer.BadParameter(
+            f"{database} already has {collection}; use --fresh", param_hint="--database"
+        )
 
 
 def _summary(result: ReplayResult) -> str:
@@ -110,6 +124,8 @@ def replay(
         raise typer.BadParameter("that is analytics' live database", param_hint="--database")
     servers = platform.kafka_bootstrap_servers
     if model == "analytics":
+        if not fresh:
+            _refuse_existing(platform, database, FACTS)
         models, result = asyncio.run(fold_log(servers, topic=topic, since=since, until=until))
         documents = models.documents()
     else:
@@ -117,6 +133,8 @@ def replay(
             analyst = load_model(Path(model))
         except (OSError, ValueError) as exc:
             raise typer.BadParameter(str(exc), param_hint="--model") from exc
+        if not fresh:
+            _refuse_existing(platform, database, analyst.collection)
         window = Window(servers, topic, since, until)
         folding, result = asyncio.run(fold_analyst_model(window, analyst))
         documents = {analyst.collection: folding.documents()}
@@ -156,8 +174,7 @@ def export_reports_command(
     query = submitted_between(since, until)
 
     async def work(db: AsyncDatabase[Document]) -> str:
-        total = await db[FACTS].count_documents(query)
-        with _bar("exporting report snapshots", total) as advance:
+        with _bar("exporting report snapshots") as advance:
             return (await export_reports(db, out, file_format.value, query, advance)).summary()
 
     name = database or AnalyticsSettings().database
@@ -176,8 +193,7 @@ def export_collection_command(
     platform = _platform()
 
     async def work(db: AsyncDatabase[Document]) -> str:
-        total = await db[collection].count_documents({})
-        with _bar(f"exporting {collection}", total) as advance:
+        with _bar(f"exporting {collection}") as advance:
             result = await export_collection(db, collection, out, file_format.value, advance)
             return result.summary()
 
@@ -234,7 +250,7 @@ def open_data(
     published = day.date() if day is not None else _yesterday()
 
     async def work(db: AsyncDatabase[Document]) -> str:
-        with _bar(f"open data up to {published}", None) as advance:
+        with _bar(f"open data up to {published}") as advance:
             result = await export_open_data(db, out, published, advance)
         paths = ", ".join(str(p) for p in result.paths)
         return f"{result.rows} public reports in {result.seconds:.1f} s: {paths}"

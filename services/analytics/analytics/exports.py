@@ -1,13 +1,15 @@
 """Exports of read-model documents (report snapshots, any collection) into files, batch by
 batch: never a whole collection in memory."""
 
+import tempfile
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
+import bson
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -15,6 +17,7 @@ from analytics.readmodels import FACTS
 from analytics.report_rows import REPORT_COLUMNS, report_row
 from analytics.tables import ColumnSurvey, table_file
 from lapor_common.mongo import Document
+from lapor_common.replay import CANONICAL
 
 BATCH = 5000
 Progress = Callable[[int], None]
@@ -80,15 +83,28 @@ async def export_collection(
     file_format: str,
     progress: Progress = no_progress,
 ) -> ExportResult:
-    """Every document of a collection, one row each; the columns are read from the documents
-    first (a second pass), so the documents of any read model fit."""
-    began, rows = time.monotonic(), 0
-    survey = ColumnSurvey()
-    async for batch in batches(database[collection], {}):
-        survey.observe(batch)
-    with table_file(out, file_format, survey.columns()) as writer:
+    """Every document of a collection, one row each. The columns are surveyed from the
+    documents as they are read into a local spool file, then the spool is written out, so the
+    documents of any read model fit and the collection is read once."""
+    began, rows, survey = time.monotonic(), 0, ColumnSurvey()
+    with tempfile.TemporaryFile() as spool:
         async for batch in batches(database[collection], {}):
-            writer.write(batch)
-            rows += len(batch)
+            survey.observe(batch)
+            spool.writelines(bson.encode(document) for document in batch)
             progress(len(batch))
+        spool.seek(0)
+        with table_file(out, file_format, survey.columns()) as writer:
+            for batch in _spooled(spool):
+                writer.write(batch)
+                rows += len(batch)
     return ExportResult(rows, time.monotonic() - began)
+
+
+def _spooled(spool: IO[bytes]) -> Iterator[list[Document]]:
+    batch: list[Document] = []
+    for document in bson.decode_file_iter(spool, codec_options=CANONICAL):
+        batch.append(document)
+        if len(batch) == BATCH:
+            yield batch
+            batch = []
+    yield batch

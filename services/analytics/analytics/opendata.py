@@ -134,6 +134,13 @@ def open_row(facts: Facts) -> Row | None:
     }
 
 
+def open_rows(batch: list[Facts], day: date) -> list[Row]:
+    """The open-data rows of the reports in ``batch`` submitted up to the end of ``day`` (WIB)."""
+    last = day.isoformat()
+    rows = (open_row(facts) for facts in batch if facts["day"] <= last)
+    return [row for row in rows if row is not None]
+
+
 def file_stem(day: date) -> str:
     return f"{NAME}-{day.isoformat()}"
 

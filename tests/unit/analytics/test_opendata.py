@@ -6,7 +6,7 @@ import pytest
 from google.protobuf.message import Message
 
 from analytics.domain.facts import Facts
-from analytics.opendata import OPEN_COLUMNS, open_row, schema_document
+from analytics.opendata import OPEN_COLUMNS, open_row, open_rows, schema_document
 from analytics.report_rows import REPORT_COLUMNS, Row, report_row
 from lapor.report.v1 import events_pb2 as e
 from tests.infra import ROOT
@@ -60,6 +60,14 @@ def test_confidential_reports_are_never_published() -> None:
     assert open_row(life([(0, submitted(confidential=True))])) is None
     unknown = {k: v for k, v in life([(0, submitted())]).items() if k != "confidential"}
     assert open_row(unknown) is None
+
+
+def test_the_days_rows_are_the_public_reports_submitted_up_to_its_end() -> None:
+    public, secret = life([(0, submitted())]), life([(0, submitted(confidential=True))], "R-2")
+    later = {**life([(0, submitted())], "R-3"), "day": "2026-03-03"}
+    rows = open_rows([public, secret, later], date(2026, 3, 2))
+    assert [row["report_id"] for row in rows] == ["R-1"]
+    assert len(open_rows([public, secret, later], date(2026, 3, 3))) == 2
 
 
 def test_a_new_report_has_nulls_where_nothing_happened_yet() -> None:
