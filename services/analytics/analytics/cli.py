@@ -29,6 +29,7 @@ from analytics.analyst_models import load_model
 from analytics.exports import export_collection, export_reports, submitted_between
 from analytics.log_reading import Start, Window, consume, export_events, fold_analyst_model
 from analytics.opendata_files import export_open_data
+from analytics.publishing import prune
 from analytics.readmodels import FACTS
 from analytics.replay import fold_log, write_documents
 from analytics.settings import AnalyticsSettings
@@ -243,6 +244,9 @@ def open_data(
         typer.Option("--date", formats=["%Y-%m-%d"], help="Last day (WIB) [default: yesterday]."),
     ] = None,
     database: Database = None,
+    keep: Annotated[
+        int, typer.Option(min=0, help="Keep the files of this many newest days (0: all).")
+    ] = 0,
 ) -> None:
     """Public reports (never confidential ones, never identities or text) submitted up to the
     end of the day, as CSV and Parquet, with schema.json (docs/open-data.md)."""
@@ -253,7 +257,9 @@ def open_data(
         with _bar(f"open data up to {published}") as advance:
             result = await export_open_data(db, out, published, advance)
         paths = ", ".join(str(p) for p in result.paths)
-        return f"{result.rows} public reports in {result.seconds:.1f} s: {paths}"
+        pruned = await asyncio.to_thread(prune, out, keep) if keep else []
+        gone = f"; removed the files of {', '.join(pruned)}" if pruned else ""
+        return f"{result.rows} public reports in {result.seconds:.1f} s: {paths}{gone}"
 
     name = database or AnalyticsSettings().database
     typer.echo(f"open-data: {asyncio.run(_in_database(platform, name, work))}")

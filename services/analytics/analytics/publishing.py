@@ -37,6 +37,15 @@ def snapshots(directory: Path) -> list[Snapshot]:
     return [Snapshot(day, sorted(days[day])) for day in sorted(days, reverse=True)]
 
 
+def prune(directory: Path, keep: int) -> list[str]:
+    """Delete the files of all but the ``keep`` newest days; return the days deleted."""
+    old = snapshots(directory)[keep:]
+    for snapshot in old:
+        for name in snapshot.files:
+            (directory / name).unlink(missing_ok=True)
+    return [snapshot.day for snapshot in old]
+
+
 def next_run(now: datetime, at: time) -> datetime:
     """The next moment the clock in Jakarta shows ``at``."""
     local = now.astimezone(WIB)
@@ -81,6 +90,4 @@ class OpenDataPublisher:
     async def publish(self, day: date) -> None:
         result = await export_open_data(self._database, self._directory, day)
         log.info("open data of %s: %d public reports in %.1f s", day, result.rows, result.seconds)
-        for old in snapshots(self._directory)[self._keep :]:
-            for name in old.files:
-                (self._directory / name).unlink(missing_ok=True)
+        await asyncio.to_thread(prune, self._directory, self._keep)

@@ -6,7 +6,8 @@
 The records go through the handlers the live consumers run (``analytics.readmodels``), over
 documents kept in memory; the documents are written once at the end, in ``_id`` order. It
 reads lapor.report-events (the window applies to it), then the whole of
-lapor.directory-events and lapor.analytics-events.
+lapor.directory-events and lapor.analytics-events; another topic of report events (a sandbox)
+is read alone.
 """
 
 from datetime import datetime
@@ -32,7 +33,10 @@ async def fold_log(
     until: datetime | None = None,
     show_progress: bool = True,
 ) -> tuple[InMemory, ReplayResult]:
-    """Every read model folded in memory from the log; the result is the report events'."""
+    """Every read model folded in memory from the log; the result is the report events'.
+
+    The directory and the analytics events are read whole, and only with the platform's own
+    report events: a sandbox topic has no companions."""
     models = InMemory()
     result = await replay(
         bootstrap_servers,
@@ -42,6 +46,8 @@ async def fold_log(
         until=until,
         show_progress=show_progress,
     )
+    if topic != REPORT_EVENTS:
+        return models, result
     for other, handler in (
         (DIRECTORY_EVENTS, directory_handler(models)),
         (ANALYTICS_EVENTS, spikes_handler(models)),

@@ -3,7 +3,7 @@
 from datetime import UTC, datetime, time
 from pathlib import Path
 
-from analytics.publishing import FILE_NAME, next_run, snapshots
+from analytics.publishing import FILE_NAME, next_run, prune, snapshots
 
 
 def test_the_next_run_is_the_next_time_jakarta_shows_the_hour() -> None:
@@ -36,3 +36,13 @@ def test_only_open_data_names_are_served() -> None:
     assert FILE_NAME.match("schema.json")
     for name in ("../secrets", "laporan-publik-2026-11-22.csv.partial", "report_facts.json", ""):
         assert not FILE_NAME.match(name)
+
+
+def test_pruning_keeps_the_newest_days(tmp_path: Path) -> None:
+    for day in ("2026-11-20", "2026-11-21", "2026-11-22"):
+        for suffix in ("csv", "parquet"):
+            (tmp_path / f"laporan-publik-{day}.{suffix}").write_text("x")
+    (tmp_path / "schema.json").write_text("{}")
+    assert prune(tmp_path, 2) == ["2026-11-20"]
+    assert [s.day for s in snapshots(tmp_path)] == ["2026-11-22", "2026-11-21"]
+    assert (tmp_path / "schema.json").exists()
