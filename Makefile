@@ -14,7 +14,7 @@ PY_SOURCES := libs/lapor_common services deploy tests bench
 .PHONY: help setup proto lint typecheck protolint k8s-validate check test unit run up down status logs replay-check demo history bench clean images
 
 help: ## List the targets
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 
 setup: ## Install what is missing (Python env, buf) into the per-user cache
 	@deploy/local/setup.sh

@@ -18,7 +18,9 @@ export LAPOR_KAFKA_BOOTSTRAP_SERVERS=${LAPOR_KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:
 export LAPOR_MONGO_URI=${LAPOR_MONGO_URI:-mongodb://127.0.0.1:$MONGO_PORT/}
 python="$root/.venv/bin/python"
 intake_db=${INTAKE_DATABASE:-lapor_intake}
-analytics_db=${ANALYTICS_DATABASE:-lapor_analytics}
+# Analytics' live database and consumer group carry its read models' version.
+read -r analytics_db analytics_group < <(PYTHONPATH="$root/libs:$root/services/analytics" "$python" -c \
+  'from analytics.__main__ import REPORT_GROUP; from analytics.settings import AnalyticsSettings as S; print(S().database, REPORT_GROUP)')
 timeout=${REPLAY_CHECK_TIMEOUT:-120}
 attempts=${REPLAY_CHECK_ATTEMPTS:-3}
 work="$LAPOR_RUN_DIR/replay-check"
@@ -39,7 +41,7 @@ check_once() {
   replay analytics "${analytics_db}_replay" || return 4
   PYTHONPATH="$root/libs" "$python" -m lapor_common.replay_check --timeout "$timeout" \
     --check "intake-state:$work/intake.json:$intake_db:${intake_db}_replay:reports,events" \
-    --check "analytics-report-facts:$work/analytics.json:$analytics_db:${analytics_db}_replay:*"
+    --check "$analytics_group:$work/analytics.json:$analytics_db:${analytics_db}_replay:*"
 }
 
 mkdir -p "$work"

@@ -16,6 +16,7 @@ from typing import Any
 
 import httpx
 
+from analytics.settings import AnalyticsSettings
 from intake.auth import issue_token
 from lapor_common.envelope import decode_event
 from lapor_common.mongo import mongo_client
@@ -176,7 +177,7 @@ async def test_acknowledged_work_survives_kill_9_of_intake_and_the_projector(
         assert kinds[-3:] == ["ReportRouted", "ReportAcknowledged", "ReportResponded"], events
     ids = list(mine)
     converged = await eventually(
-        lambda: _count(infra.mongo_uri, "lapor_analytics", "report_facts", ids),
+        lambda: _count(infra.mongo_uri, AnalyticsSettings().database, "report_facts", ids),
         lambda n: n == REPORTS,
         timeout_s=60,
     )

@@ -7,11 +7,13 @@ from typing import Any
 
 import httpx
 
+from analytics.settings import AnalyticsSettings
 from lapor_common.mongo import mongo_client
 from tests.e2e.conftest import Platform
 from tests.eventually import eventually
 from tests.infra import ROOT, Infrastructure
 
+ANALYTICS = AnalyticsSettings().database
 REPORTS = [
     {
         "type": "pengaduan",
@@ -55,7 +57,7 @@ async def test_read_models_rebuilt_from_the_log_equal_the_live_ones(platform: Pl
     for collection in (
         "lapor_intake.reports",
         "lapor_intake.events",
-        "lapor_analytics.report_facts",
+        f"{ANALYTICS}.report_facts",
     ):
         rows = [line for line in table.splitlines() if line.startswith(collection + " ")]
         assert rows, table
@@ -66,7 +68,7 @@ async def test_a_live_document_the_log_does_not_explain_fails_the_check(
     platform: Platform, infra: Infrastructure
 ) -> None:
     client = mongo_client(infra.mongo_uri, "tests")
-    facts = client["lapor_analytics"]["report_facts"]
+    facts = client[ANALYTICS]["report_facts"]
     stray = {"_id": f"STRAY-{uuid.uuid4().hex[:8]}", "sequence": 1}
     await facts.insert_one(stray)
     try:
@@ -75,7 +77,7 @@ async def test_a_live_document_the_log_does_not_explain_fails_the_check(
         await facts.delete_one({"_id": stray["_id"]})
         await client.close()
     assert code == 1, table
-    rows = [line for line in table.splitlines() if line.startswith("lapor_analytics.report_facts")]
+    rows = [line for line in table.splitlines() if line.startswith(f"{ANALYTICS}.report_facts")]
     assert rows, table
     assert rows[-1].split()[-1] == "NO", rows
 

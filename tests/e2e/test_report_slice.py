@@ -9,6 +9,7 @@ import pytest
 from aiokafka import AIOKafkaProducer
 from grpc_health.v1 import health_pb2
 
+from analytics.__main__ import REPORT_GROUP
 from intake.auth import issue_token
 from lapor.report.v1 import commands_pb2, events_pb2
 from lapor.report.v1 import report_service_pb2 as pb
@@ -184,7 +185,7 @@ async def test_poison_on_the_log_is_dead_lettered_by_every_consumer_and_reports_
         b"routing",
         b"escalation",
         b"notification",
-        b"analytics-report-facts",
+        REPORT_GROUP.encode(),
     }
     async with httpx.AsyncClient(base_url=platform.base_url) as client:
         created = await client.post("/api/v1/reports", json=REPORT)

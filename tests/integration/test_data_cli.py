@@ -18,6 +18,7 @@ from google.protobuf.message import Message
 from pymongo.asynchronous.database import AsyncDatabase
 
 from analytics.log_reading import EVENT_COLUMNS
+from analytics.settings import AnalyticsSettings
 from lapor.events.v1.envelope_pb2 import ACTOR_KIND_CITIZEN, Actor
 from lapor.report.v1 import events_pb2 as e
 from lapor_common.envelope import Causation, new_event, service_actor
@@ -157,7 +158,8 @@ async def test_an_analysts_fold_file_replays_into_a_database_of_its_own_and_expo
     assert again != 0
     assert "--fresh" in err
     assert (await _cli(infra, *args, "--fresh"))[0] == 0
-    live = await _cli(infra, "replay", "--topic", log.topic, "--database", "lapor_analytics")
+    live_database = AnalyticsSettings().database
+    live = await _cli(infra, "replay", "--topic", log.topic, "--database", live_database)
     assert live[0] != 0
     assert "live database" in live[2]
 

@@ -13,7 +13,7 @@ from analytics.publishing import OpenDataPublisher
 from analytics.readmodels import directory_handler, report_handler, spikes_handler
 from analytics.reference import Reference
 from analytics.rpc import registration
-from analytics.settings import AnalyticsSettings
+from analytics.settings import READ_MODELS, AnalyticsSettings
 from analytics.spiking import SpikeWatch
 from analytics.statistics import Statistics
 from analytics.store import StatisticsStore
@@ -30,10 +30,11 @@ NAME = "analytics"
 Closer = Callable[[], Awaitable[None]]
 Loop = Callable[[], Coroutine[Any, Any, None]]
 # Consumer group -> (topic, handler maker): the projections, one consumer each.
+REPORT_GROUP = f"analytics-{READ_MODELS}-report-facts"
 GROUPS = {
-    "analytics-report-facts": (REPORT_EVENTS, report_handler),
-    "analytics-agencies": (DIRECTORY_EVENTS, directory_handler),
-    "analytics-spikes": (ANALYTICS_EVENTS, spikes_handler),
+    REPORT_GROUP: (REPORT_EVENTS, report_handler),
+    f"analytics-{READ_MODELS}-agencies": (DIRECTORY_EVENTS, directory_handler),
+    f"analytics-{READ_MODELS}-spikes": (ANALYTICS_EVENTS, spikes_handler),
 }
 
 

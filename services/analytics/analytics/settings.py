@@ -8,13 +8,20 @@ from pydantic_settings import SettingsConfigDict
 
 from lapor_common.settings import ServiceEndpoints
 
+# The shape of the read models' documents. Change it with any change to that shape: the
+# service then builds them afresh from the log in a new database, under new consumer groups,
+# while the old version keeps serving until it is retired.
+READ_MODELS = "v2"
+
 
 class AnalyticsSettings(ServiceEndpoints):
     model_config = SettingsConfigDict(env_prefix="ANALYTICS_", extra="ignore")
 
     http_port: int = Field(8005, description="Port of the statistics API and health endpoints.")
     grpc_port: int = Field(50055, description="Port of the gRPC server.")
-    database: str = Field("lapor_analytics", description="Database of the read models.")
+    database: str = Field(
+        f"lapor_analytics_{READ_MODELS}", description="Database of the read models."
+    )
     routing_target: str = Field(
         "127.0.0.1:50052", description="routing's gRPC address, for category and agency names."
     )
