@@ -3,7 +3,7 @@ percentiles from histograms, and the agencies' league table."""
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -71,9 +71,6 @@ class Filter:
         }
         actual = {**dims, "province": dims["regency"][:2], "programme": programme}
         return all(not want or actual[name] == want for name, want in wanted.items())
-
-    def as_dict(self) -> dict[str, str]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 def period_of(day: str, granularity: str) -> str:
