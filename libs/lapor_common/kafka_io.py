@@ -85,7 +85,8 @@ class RecordProcessor:
 
     Each record goes through ``handle_or_dead_letter``. Offsets are committed
     after each batch is handled, so a crash redelivers
-    (handlers are idempotent) and never skips.
+    (handlers are idempotent) and never skips. ``after_batch``, if given, runs after
+    each batch and before its commit (a handler that buffers its writes flushes there).
     """
 
     def __init__(
@@ -96,8 +97,10 @@ class RecordProcessor:
         name: str,
         *,
         attempts: int = 5,
+        after_batch: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         self._consumer = consumer
+        self._after_batch = after_batch
         self._producer = producer
         self._handler = handler
         self._name = name
@@ -128,6 +131,8 @@ class RecordProcessor:
             await handle_or_dead_letter(
                 record, self._handler, self._producer, self._name, self._attempts
             )
+        if self._after_batch is not None:
+            await _outlasting(self._after_batch)
         await self._consumer.commit({partition: records[-1].offset + 1})
 
     async def _reached_start_end(self) -> bool:
@@ -170,6 +175,19 @@ async def handle_or_dead_letter(
                 await send_to_dead_letter(producer, record, f"failed {failures} times: {exc!r}", by)
                 return
             log.warning("handler failed (attempt %d), retrying: %r", failures, exc)
+        waits += 1
+        await asyncio.sleep(_backoff(waits))
+
+
+async def _outlasting(step: Callable[[], Awaitable[None]]) -> None:
+    """Run ``step``, waiting out outages of Kafka or the database."""
+    waits = 0
+    while True:
+        try:
+            await step()
+            return
+        except _OUTAGES as exc:
+            log.warning("infrastructure unavailable, waiting: %r", exc)
         waits += 1
         await asyncio.sleep(_backoff(waits))
 

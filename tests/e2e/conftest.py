@@ -51,7 +51,7 @@ def platform(infra: Infrastructure) -> Iterator[Platform]:
         "NOTIFICATION_RETRY_CAP_SECONDS": "1",
         # Statistics read fresh documents, and today's reports are watched for spikes often.
         "ANALYTICS_CACHE_SECONDS": "0",
-        "ANALYTICS_SPIKE_INTERVAL_SECONDS": "1",
+        "ANALYTICS_SPIKE_INTERVAL_SECONDS": "3",
     }
     for name in SERVICES:
         env[f"{name.upper()}_HTTP_PORT"] = str(http_ports[name])

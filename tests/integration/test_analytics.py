@@ -5,7 +5,7 @@ import asyncio
 import contextlib
 import csv
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
@@ -14,7 +14,7 @@ from google.protobuf.message import Message
 from pymongo.asynchronous.database import AsyncDatabase
 
 from analytics.domain.facts import wib_day
-from analytics.projections import MongoModels
+from analytics.projections import BatchedModels, MongoModels
 from analytics.publishing import OpenDataPublisher
 from analytics.readmodels import FACTS, daily_collection, report_handler, spikes_handler
 from analytics.replay import fold_log
@@ -80,11 +80,15 @@ async def _append(producer: AIOKafkaProducer, topic: str, lives: list[list[Messa
 
 @contextlib.asynccontextmanager
 async def _consuming(
-    infra: Infrastructure, producer: AIOKafkaProducer, topic: str, handler: Handler
+    infra: Infrastructure,
+    producer: AIOKafkaProducer,
+    topic: str,
+    handler: Handler,
+    after_batch: Callable[[], Awaitable[None]] | None = None,
 ) -> AsyncIterator[None]:
     group = f"test-analytics-{uuid.uuid4().hex[:8]}"
     consumer = group_consumer(infra.kafka_bootstrap_servers, group, [topic])
-    processor = RecordProcessor(consumer, producer, handler, group)
+    processor = RecordProcessor(consumer, producer, handler, group, after_batch=after_batch)
     await processor.start()
     task = asyncio.create_task(processor.run())
     try:
@@ -115,7 +119,8 @@ async def test_projections_statistics_spikes_open_data_and_replay(
     store = StatisticsStore(database, keep_s=0)
     statistics = Statistics(store, Labels(), lambda: today)
 
-    async with _consuming(infra, producer, topic, report_handler(MongoModels(database))):
+    batched = BatchedModels(MongoModels(database))  # as the composition root wires it
+    async with _consuming(infra, producer, topic, report_handler(batched), batched.flush):
         summary = await eventually(
             lambda: statistics.summary(statistics.window()),
             lambda s: (

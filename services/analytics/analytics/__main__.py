@@ -8,7 +8,7 @@ from typing import Any
 from pymongo.asynchronous.database import AsyncDatabase
 
 from analytics.api import build_app
-from analytics.projections import MongoModels
+from analytics.projections import BatchedModels, MongoModels
 from analytics.publishing import OpenDataPublisher
 from analytics.readmodels import directory_handler, report_handler, spikes_handler
 from analytics.reference import Reference
@@ -55,12 +55,14 @@ def publishing(database: AsyncDatabase[Document], settings: AnalyticsSettings) -
 def bootstrap(platform: PlatformSettings, settings: AnalyticsSettings) -> ServiceRuntime:
     clients = connect(platform, NAME, settings.database)
     models = MongoModels(clients.database)
+    batched = BatchedModels(models)
     projectors = [
         RecordProcessor(
             group_consumer(platform.kafka_bootstrap_servers, group, [topic]),
             clients.producer,
-            make(models),
+            make(batched if group == REPORT_GROUP else models),
             group,
+            after_batch=batched.flush if group == REPORT_GROUP else None,
         )
         for group, (topic, make) in GROUPS.items()
     ]
