@@ -18,7 +18,7 @@ from analytics.spiking import SpikeWatch
 from analytics.statistics import Statistics
 from analytics.store import StatisticsStore
 from lapor_common.connections import connect
-from lapor_common.kafka_io import RecordProcessor, group_consumer
+from lapor_common.kafka_io import Handler, RecordProcessor, group_consumer
 from lapor_common.logs import configure_logging
 from lapor_common.mongo import Document
 from lapor_common.runtime import ServiceRuntime, serve
@@ -29,13 +29,10 @@ from lapor_common.zones import WIB
 NAME = "analytics"
 Closer = Callable[[], Awaitable[None]]
 Loop = Callable[[], Coroutine[Any, Any, None]]
-# Consumer group -> (topic, handler maker): the projections, one consumer each.
+# The projections' consumer groups, one consumer each.
 REPORT_GROUP = f"analytics-{READ_MODELS}-report-facts"
-GROUPS = {
-    REPORT_GROUP: (REPORT_EVENTS, report_handler),
-    f"analytics-{READ_MODELS}-agencies": (DIRECTORY_EVENTS, directory_handler),
-    f"analytics-{READ_MODELS}-spikes": (ANALYTICS_EVENTS, spikes_handler),
-}
+AGENCIES_GROUP = f"analytics-{READ_MODELS}-agencies"
+SPIKES_GROUP = f"analytics-{READ_MODELS}-spikes"
 
 
 def today() -> date:
@@ -56,15 +53,17 @@ def bootstrap(platform: PlatformSettings, settings: AnalyticsSettings) -> Servic
     clients = connect(platform, NAME, settings.database)
     models = MongoModels(clients.database)
     batched = BatchedModels(models)
+
+    def projector(
+        group: str, topic: str, handler: Handler, after_batch: Closer | None = None
+    ) -> RecordProcessor:
+        consumer = group_consumer(platform.kafka_bootstrap_servers, group, [topic])
+        return RecordProcessor(consumer, clients.producer, handler, group, after_batch=after_batch)
+
     projectors = [
-        RecordProcessor(
-            group_consumer(platform.kafka_bootstrap_servers, group, [topic]),
-            clients.producer,
-            make(batched if group == REPORT_GROUP else models),
-            group,
-            after_batch=batched.flush if group == REPORT_GROUP else None,
-        )
-        for group, (topic, make) in GROUPS.items()
+        projector(REPORT_GROUP, REPORT_EVENTS, report_handler(batched), batched.flush),
+        projector(AGENCIES_GROUP, DIRECTORY_EVENTS, directory_handler(models)),
+        projector(SPIKES_GROUP, ANALYTICS_EVENTS, spikes_handler(models)),
     ]
     store = StatisticsStore(clients.database, settings.cache_seconds)
     reference = Reference(settings.routing_target, platform.regions_dir)

@@ -18,7 +18,7 @@ from analytics.domain.cells import (
     day_document_id,
     empty_day,
     home_of,
-    take_in,
+    replace_contribution,
 )
 from analytics.domain.facts import Occurrence, millis, project
 from lapor.analytics.v1.events_pb2 import AnalyticsEvent, SpikeDetected
@@ -63,12 +63,14 @@ async def fold_report_event(models: Models, where: Occurrence, event: Event) -> 
     if old is not None and old["sequence"] >= where.sequence:
         return
     new = project(old, where, event.payload)
-    if old is None or contributions(old) != contributions(new):
+    before = contributions(old) if old is not None else {}
+    after = contributions(new)
+    if before != after:
         home = home_of(new)
         collection = daily_collection(new["day"])
         day = await models.load(collection, day_document_id(*home)) or empty_day(*home)
         if applies(day, new):
-            await models.save(collection, take_in(day, old, new))
+            await models.save(collection, replace_contribution(day, new, before, after))
     await models.save(FACTS, new)
 
 

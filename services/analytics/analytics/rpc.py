@@ -48,21 +48,19 @@ class StatisticsService(pb_grpc.StatisticsServiceServicer):
     async def GetSummary(
         self, request: pb.GetSummaryRequest, context: Context
     ) -> pb.GetSummaryResponse:
-        statistics = self._statistics
         return await self._serve(
             context,
             pb.GetSummaryResponse(),
-            lambda: statistics.summary(self._where(request.filter)),
+            lambda: self._statistics.summary(self._where(request.filter)),
         )
 
     async def GetBreakdown(
         self, request: pb.GetBreakdownRequest, context: Context
     ) -> pb.GetBreakdownResponse:
-        statistics = self._statistics
         return await self._serve(
             context,
             pb.GetBreakdownResponse(),
-            lambda: statistics.breakdown(
+            lambda: self._statistics.breakdown(
                 self._where(request.filter), request.by, request.granularity
             ),
         )
@@ -70,32 +68,29 @@ class StatisticsService(pb_grpc.StatisticsServiceServicer):
     async def GetDurations(
         self, request: pb.GetDurationsRequest, context: Context
     ) -> pb.GetDurationsResponse:
-        statistics = self._statistics
         return await self._serve(
             context,
             pb.GetDurationsResponse(),
-            lambda: statistics.durations(self._where(request.filter)),
+            lambda: self._statistics.durations(self._where(request.filter)),
         )
 
     async def GetLeagueTable(
         self, request: pb.GetLeagueTableRequest, context: Context
     ) -> pb.GetLeagueTableResponse:
-        statistics = self._statistics
         limit, min_reports = request.limit or 50, request.min_reports or 5
         return await self._serve(
             context,
             pb.GetLeagueTableResponse(),
-            lambda: statistics.league(self._where(request.filter), limit, min_reports),
+            lambda: self._statistics.league(self._where(request.filter), limit, min_reports),
         )
 
     async def ListSpikes(
         self, request: pb.ListSpikesRequest, context: Context
     ) -> pb.ListSpikesResponse:
-        statistics = self._statistics
         return await self._serve(
             context,
             pb.ListSpikesResponse(),
-            lambda: statistics.spikes(self._where(request.filter)),
+            lambda: self._statistics.spikes(self._where(request.filter)),
         )
 
 

@@ -151,7 +151,13 @@ def applies(document: DayDocument, facts: Facts) -> bool:
 def take_in(document: DayDocument, old: Facts | None, new: Facts) -> DayDocument:
     """The day's document with the report's old contribution replaced by its new one."""
     before = contributions(old) if old is not None else {}
-    after = contributions(new)
+    return replace_contribution(document, new, before, contributions(new))
+
+
+def replace_contribution(
+    document: DayDocument, new: Facts, before: Cells, after: Cells
+) -> DayDocument:
+    """``take_in`` for a caller that already has both contributions."""
     cells = dict(document["cells"])
     for key in before.keys() | after.keys():
         counters = Counter(cells.get(key, {}))
