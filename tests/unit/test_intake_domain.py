@@ -31,6 +31,8 @@ from intake.domain.submission import (
 from intake.requests import identity_of
 from lapor.report.v1.events_pb2 import (
     CHANNEL_MOBILE,
+    CHANNEL_OPEN311,
+    CHANNEL_SMS,
     CHANNEL_UNSPECIFIED,
     REPORT_TYPE_ASPIRATION,
     REPORT_TYPE_COMPLAINT,
@@ -174,6 +176,19 @@ def test_only_a_complaint_can_require_examination(kind: int) -> None:
 
 def test_unknown_region_is_a_problem() -> None:
     assert _problems(region_code="32.99") == ["region_code '32.99' is not a Kemendagri region code"]
+
+
+@pytest.mark.parametrize("channel", [CHANNEL_SMS, CHANNEL_OPEN311])
+def test_sms_and_open311_reports_may_come_without_a_region_but_not_a_wrong_one(
+    channel: int,
+) -> None:
+    assert _problems(channel=channel, region_code="") == []
+    assert _problems(channel=channel, region_code="32.99") == [
+        "region_code '32.99' is not a Kemendagri region code"
+    ]
+    assert _problems(channel=CHANNEL_MOBILE, region_code="") == [
+        "region_code '' is not a Kemendagri region code"
+    ]
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,8 @@ from google.protobuf.message import Message
 
 from intake.domain.model import Invalid, Sealed
 from lapor.report.v1.events_pb2 import (
+    CHANNEL_OPEN311,
+    CHANNEL_SMS,
     CHANNEL_UNSPECIFIED,
     REPORT_TYPE_COMPLAINT,
     REPORT_TYPE_UNSPECIFIED,
@@ -24,6 +26,9 @@ LANGUAGES = ("id", "en")
 _PHONE = re.compile(r"^\+?[0-9]{8,15}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _NIK = re.compile(r"^[0-9]{16}$")
+# Channels whose citizens do not type Kemendagri codes: a report may come without a region, and
+# routing locates the place from its text (or an administrator assigns it).
+REGION_OPTIONAL = frozenset({CHANNEL_SMS, CHANNEL_OPEN311})
 
 
 @dataclass(frozen=True)
@@ -71,7 +76,8 @@ def submission_problems(command: SubmitReport, region_exists: Callable[[str], bo
         problems.append("type must be pengaduan, aspirasi or permintaan_informasi")
     if command.requires_examination and command.type != REPORT_TYPE_COMPLAINT:
         problems.append("only a complaint (pengaduan) can need examination (berkadar pengawasan)")
-    if not region_exists(command.region_code):
+    region_needed = command.region_code or command.channel not in REGION_OPTIONAL
+    if region_needed and not region_exists(command.region_code):
         problems.append(f"region_code {command.region_code!r} is not a Kemendagri region code")
     if command.location is not None:
         latitude, longitude = command.location
