@@ -12,6 +12,7 @@ from escalation.domain.calendar import indonesian_calendar
 from escalation.domain.clocks import Rules
 from escalation.domain.policy import load_policies
 from escalation.handlers import NAME, Escalation
+from escalation.rpc import registration
 from escalation.settings import EscalationSettings
 from escalation.store import Reports, Timetable, Warnings
 from lapor_common.connections import connect
@@ -66,6 +67,7 @@ def bootstrap(platform: PlatformSettings, settings: EscalationSettings) -> Servi
         endpoints=settings,
         http=deadlines_api(reports, warnings),
         readiness=clients.readiness,
+        grpc_services=[registration(reports)],
         loops=[processor.run, _ticking(escalation, processor, settings.tick_seconds)],
         on_start=[clients.start, processor.start],
         on_stop=[clients.stop, _closing(chains, processor)],

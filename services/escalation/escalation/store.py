@@ -14,6 +14,7 @@ Firing reads only the buckets between the cursor and now: the cost follows the t
 are due, not the number of open reports. Every query filters on ``_id`` (docs/adr/0002).
 """
 
+import asyncio
 import zlib
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -73,6 +74,11 @@ class Reports:
     async def get(self, report_id: str) -> Report | None:
         found = await self._reports.find_one({"_id": report_id})
         return from_document(found) if found else None
+
+    async def many(self, report_ids: list[str]) -> list[Report]:
+        """The reports among these ids that have clocks, each read by ``_id``."""
+        found = await asyncio.gather(*map(self.get, report_ids))
+        return [report for report in found if report is not None]
 
     async def save(self, report: Report) -> None:
         await self._reports.replace_one({"_id": report.report_id}, to_document(report), upsert=True)

@@ -68,6 +68,8 @@ def _from_document(document: Document) -> ReportState:
     values["status"] = Status(values["status"])
     values["access_secret_sha256"] = bytes(values["access_secret_sha256"])
     values["declined_by"] = tuple(values["declined_by"])
+    if values.get("location") is not None:
+        values["location"] = tuple(values["location"])
     values["answered"] = tuple(
         Answered(a["key"], bytes(a["digest"]), a["sequence"], Status(a["status"]))
         for a in values["answered"]

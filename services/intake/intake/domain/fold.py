@@ -36,6 +36,11 @@ def _submitted(envelope: EventEnvelope, event: e.ReportSubmitted) -> ReportState
         language=event.language or "id",
         reporter=sealed,
         access_secret_sha256=event.access_secret_sha256,
+        location=(
+            (event.location.latitude, event.location.longitude)
+            if event.HasField("location")
+            else None
+        ),
     )
 
 
@@ -93,7 +98,14 @@ def _postponed(state: ReportState, event: Message) -> ReportState:
 
 def _responded(state: ReportState, event: Message) -> ReportState:
     assert isinstance(event, e.ReportResponded)
-    return replace(state, status=S.DITANGGAPI if event.final else S.DIPROSES)
+    return replace(
+        state, status=S.DITANGGAPI if event.final else S.DIPROSES, public_response=event.text
+    )
+
+
+def _resolved(state: ReportState, event: Message) -> ReportState:
+    assert isinstance(event, e.ReportResolved)
+    return replace(state, status=S.DITANGGAPI, public_response=event.summary)
 
 
 def _rated(state: ReportState, event: Message) -> ReportState:
@@ -122,7 +134,7 @@ STEPS: dict[type[Message], Step] = {
     e.InformationRequested: _to(S.MENUNGGU_TANGGAPAN_PELAPOR),
     e.InformationProvided: _to(S.DIPROSES),
     e.ReportResponded: _responded,
-    e.ReportResolved: _to(S.DITANGGAPI),
+    e.ReportResolved: _resolved,
     e.ReporterReplied: lambda state, _: state,
     e.ReportRated: _rated,
     e.ReportAppealed: lambda state, _: replace(state, status=S.BANDING, appealed=True),
@@ -147,16 +159,23 @@ def _remember(state: ReportState, envelope: EventEnvelope) -> ReportState:
     return replace(state, answered=(*first, *latest))
 
 
-def evolve(state: ReportState | None, envelope: EventEnvelope, event: Message) -> ReportState:
-    """The state after one event of the report's log."""
+def _step(state: ReportState | None, envelope: EventEnvelope, event: Message) -> ReportState:
     if isinstance(event, e.ReportSubmitted):
-        return _remember(_submitted(envelope, event), envelope)
+        return _submitted(envelope, event)
     if state is None:
         raise ValueError(f"{type(event).__name__} before ReportSubmitted for {envelope.report_id}")
     step = STEPS.get(type(event))
     if step is None:
         raise ValueError(f"intake cannot fold {type(event).__name__}")
-    return _remember(replace(step(state, event), sequence=envelope.sequence), envelope)
+    return replace(step(state, event), sequence=envelope.sequence)
+
+
+def evolve(state: ReportState | None, envelope: EventEnvelope, event: Message) -> ReportState:
+    """The state after one event of the report's log."""
+    stepped = replace(
+        _step(state, envelope, event), updated_at=envelope.occurred_at.ToDatetime(UTC)
+    )
+    return _remember(stepped, envelope)
 
 
 def fold(events: list[tuple[EventEnvelope, Message]]) -> ReportState | None:

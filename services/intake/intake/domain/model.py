@@ -137,6 +137,12 @@ class ReportState:
     rating: int = 0
     appealed: bool = False
     answered: tuple[Answered, ...] = ()
+    # Where the reporter pointed (latitude, longitude), if they did.
+    location: tuple[float, float] | None = None
+    # When the latest event happened.
+    updated_at: datetime | None = None
+    # The agency's latest response or resolution, as the public timeline shows it.
+    public_response: str = ""
 
     def answer_for(self, key: str) -> Answered | None:
         return next((a for a in self.answered if a.key == key), None)
