@@ -4,9 +4,11 @@ import asyncio
 
 from intake.agents import command_processing, state_projection
 from intake.api import build_app
+from intake.domain.open311_input import ApiKeys
 from intake.handlers import EventLog, ReportWriter, command_handlers
 from intake.identity import IdentityVault, master_key_from
-from intake.regions import load_region_codes
+from intake.open311_handlers import Open311
+from intake.open311_ports import EscalationDeadlines, Open311Tokens
 from intake.rpc import registration
 from intake.settings import IntakeSettings
 from intake.store import EventCopy, ReportStore
@@ -14,6 +16,8 @@ from intake.views import ReportReader
 from lapor_common.connections import connect
 from lapor_common.kafka_io import RecordProcessor, group_consumer
 from lapor_common.logs import configure_logging
+from lapor_common.regions import region_names
+from lapor_common.routing_reference import RoutingReference
 from lapor_common.runtime import ServiceRuntime, serve
 from lapor_common.settings import PlatformSettings
 from lapor_common.topics import REPORT_COMMANDS, REPORT_EVENTS
@@ -31,7 +35,7 @@ def bootstrap(platform: PlatformSettings, settings: IntakeSettings) -> ServiceRu
     vault = IdentityVault(
         clients.database["reporter_keys"], master_key_from(settings.identity_key.get_secret_value())
     )
-    regions = load_region_codes(platform.regions_dir)
+    regions = region_names(platform.regions_dir)
     writer = ReportWriter(
         store=store,
         copy=copy,
@@ -42,6 +46,19 @@ def bootstrap(platform: PlatformSettings, settings: IntakeSettings) -> ServiceRu
     )
     reader = ReportReader(store, copy, vault)
     signing_key = platform.jwt_signing_key.get_secret_value() if platform.jwt_signing_key else None
+    routing = RoutingReference(settings.routing_target)
+    deadlines = EscalationDeadlines(settings.escalation_target)
+    open311 = Open311(
+        writer=writer,
+        store=store,
+        tokens=Open311Tokens(clients.database["open311_tokens"]),
+        taxonomy=routing,
+        deadlines=deadlines,
+        vault=vault,
+        keys=ApiKeys(settings.open311_api_keys.get_secret_value()),
+        region_names=regions,
+    )
+    http = build_app(writer, reader, store, signing_key, settings.max_body_bytes, open311=open311)
     projector = RecordProcessor(
         group_consumer(servers, STATE_GROUP, [REPORT_EVENTS]),
         clients.producer,
@@ -61,6 +78,11 @@ def bootstrap(platform: PlatformSettings, settings: IntakeSettings) -> ServiceRu
         await store.prepare()
         await copy.prepare()
 
+    async def stop() -> None:
+        await routing.close()
+        await deadlines.close()
+        await clients.stop()
+
     async def process_commands_once_caught_up() -> None:
         """Decide commands only against state that reflects the whole log."""
         await projector.caught_up.wait()
@@ -71,12 +93,12 @@ def bootstrap(platform: PlatformSettings, settings: IntakeSettings) -> ServiceRu
     return ServiceRuntime(
         name=NAME,
         endpoints=settings,
-        http=build_app(writer, reader, store, signing_key, settings.max_body_bytes),
+        http=http,
         readiness=clients.readiness,
         grpc_services=[registration(writer, reader, signing_key)],
         loops=[projector.run, process_commands_once_caught_up],
         on_start=[start, projector.start, commands.start],
-        on_stop=[clients.stop, projector.stop, commands.stop],
+        on_stop=[stop, projector.stop, commands.stop],
     )
 
 

@@ -27,6 +27,8 @@ from intake.domain.model import (
 )
 from intake.handlers import Idempotency, Outcome, ReportWriter, Unavailable
 from intake.limits import RequestGuard
+from intake.open311_api import open311_router
+from intake.open311_handlers import Open311
 from intake.presenting import inbox_item, present
 from intake.requests import ACTIONS, ReportIn, command_from, fields_of, submission
 from intake.store import ReportStore
@@ -218,6 +220,8 @@ def build_app(
     store: ReportStore,
     signing_key: str | None,
     max_body_bytes: int,
+    *,
+    open311: Open311 | None = None,
 ) -> FastAPI:
     app = FastAPI(
         title="LAPOR! intake",
@@ -227,6 +231,8 @@ def build_app(
     who = principals(signing_key)
     app.include_router(reports_router(writer, reader, who))
     app.include_router(inbox_router(store, who))
+    if open311 is not None:
+        app.include_router(open311_router(open311))
     for exception, status in (
         (Invalid, 422),
         (NotFound, 404),

@@ -21,3 +21,16 @@ class IntakeSettings(ServiceEndpoints):
     max_body_bytes: int = Field(
         64 * 1024, ge=1024, description="Largest request body accepted, in bytes."
     )
+    routing_target: str = Field(
+        "127.0.0.1:50052", description="routing's gRPC address: Open311 services and agencies."
+    )
+    escalation_target: str = Field(
+        "127.0.0.1:50053", description="escalation's gRPC address: Open311 expected_datetime."
+    )
+    open311_api_keys: SecretStr = Field(
+        SecretStr(""),
+        description=(
+            "Open311 clients allowed to POST requests: '<client>:<sha256 hex of its key>', "
+            "comma-separated (none: every POST is refused)."
+        ),
+    )

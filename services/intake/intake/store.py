@@ -7,6 +7,7 @@
 """
 
 import asyncio
+import re
 from dataclasses import asdict, fields
 from datetime import UTC, datetime
 from typing import Any
@@ -17,6 +18,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 
 from intake.domain.model import Answered, ReportState, Sealed, Status
+from intake.domain.open311_input import RequestQuery
 from lapor.events.v1.envelope_pb2 import EventEnvelope
 from lapor_common.envelope import Event, decode_event
 from lapor_common.mongo import Document, save_if_newer
@@ -84,6 +86,9 @@ class ReportStore:
     async def prepare(self) -> None:
         await self._reports.create_index([("agency_code", ASCENDING), ("status", ASCENDING)])
         await self._reports.create_index([("submitted_at", DESCENDING)])
+        await self._reports.create_index(
+            [("confidential", ASCENDING), ("submitted_at", DESCENDING)]
+        )
 
     async def get(self, report_id: str) -> ReportState | None:
         document = await self._reports.find_one({"_id": report_id})
@@ -117,6 +122,24 @@ class ReportStore:
         projection = dict.fromkeys(INBOX_FIELDS, 1)
         cursor = self._reports.find(query, projection).sort("submitted_at", DESCENDING)
         return [document async for document in cursor.limit(limit)]
+
+    async def public(self, query: RequestQuery) -> list[ReportState]:
+        """Reports the public may see that match the query, newest first, at most its limit.
+        Confidential reports are never among them."""
+        where: dict[str, Any] = {
+            "confidential": False,
+            "submitted_at": {"$gte": query.start, "$lte": query.end},
+        }
+        if query.service_codes:
+            where["category_code"] = {"$in": list(query.service_codes)}
+        if query.statuses:
+            where["status"] = {"$in": [s.value for s in query.statuses]}
+        if query.agency_code:
+            where["agency_code"] = query.agency_code
+        if query.region_code:
+            where["region_code"] = {"$regex": f"^{re.escape(query.region_code)}(\\.|$)"}
+        cursor = self._reports.find(where).sort("submitted_at", DESCENDING).limit(query.limit)
+        return [_from_document(document) async for document in cursor]
 
     async def count_by_status(self, agency_code: str) -> dict[str, int]:
         rows = await self._reports.aggregate(
