@@ -15,6 +15,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from intake.domain.model import ReportState, Sealed
+from intake.domain.open311_input import RequestQuery
 from intake.handlers import EventLog
 from intake.identity import IdentityVault
 from intake.store import INBOX_FIELDS, EventCopy, ReportStore, _to_document
@@ -53,6 +54,21 @@ class FakeReportStore(ReportStore):
         return [
             {"_id": d["_id"], **{name: d[name] for name in INBOX_FIELDS}} for d in documents[:limit]
         ]
+
+    async def public(self, query: RequestQuery) -> list[ReportState]:
+        await asyncio.sleep(0)
+        found = [
+            s
+            for s in self.states.values()
+            if not s.confidential
+            and query.start <= s.submitted_at <= query.end
+            and (not query.service_codes or s.category_code in query.service_codes)
+            and (not query.statuses or s.status in query.statuses)
+            and (not query.agency_code or s.agency_code == query.agency_code)
+            and (not query.region_code or f"{s.region_code}.".startswith(f"{query.region_code}."))
+        ]
+        found.sort(key=lambda s: s.submitted_at, reverse=True)
+        return found[: query.limit]
 
     async def count_by_status(self, agency_code: str) -> dict[str, int]:
         counts: dict[str, int] = {}

@@ -177,7 +177,7 @@ class Open311:
     async def _described(self, states: list[ReportState]) -> list[dict[str, Any]]:
         categories = await self._taxonomy.categories()
         still_open = [s.report_id for s in states if open311_status(s.status) == "open"]
-        expected = await self._deadlines.expected(still_open)
+        expected = await self._deadlines.expected(still_open) if still_open else {}
         return [
             service_request(
                 state,

@@ -119,7 +119,7 @@ def service_entry(service: Service) -> dict[str, Any]:
         "description": f"{service.name} / {service.name_en}",
         "metadata": True,
         "type": "realtime",
-        "keywords": ", ".join(word for word in keywords if word),
+        "keywords": ", ".join(dict.fromkeys(word for word in keywords if word)),
         "group": service.group_name,
     }
 
