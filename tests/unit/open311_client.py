@@ -14,7 +14,7 @@ from intake.open311_handlers import Open311
 from intake.store import ReportStore
 from intake.views import ReportReader
 from lapor_common.routing_reference import Category
-from tests.unit.api_client import KEY, MAX_BODY, Current
+from tests.unit.api_client import CONTACT, KEY, MAX_BODY, Current
 from tests.unit.reports import AGENCY, AGENCY_NAME, Harness
 
 API_KEY = "kunci-rahasia-aplikasi-warga"
@@ -56,10 +56,10 @@ FORM: dict[str, str] = {
     "long": "107.5197",
     "address_string": "Jl. Raya Soreang depan pasar",
     "description": "Jalan utama di depan pasar berlubang besar sejak dua minggu lalu.",
-    "email": "Dewi@Contoh.id",
     "first_name": "Dewi",
     "last_name": "Lestari",
-    "phone": "+62 812-3456-7890",
+    "email": CONTACT["email"],
+    "phone": CONTACT["phone"],
     "attribute[kode_wilayah]": "32.04.05",
 }
 

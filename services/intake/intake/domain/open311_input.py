@@ -4,6 +4,7 @@ filters of GET requests. Pure: every refusal is an Open311Error with the reason.
 import hashlib
 import hmac
 import math
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -19,6 +20,7 @@ from lapor.report.v1.events_pb2 import (
 
 Form = dict[str, list[str]]
 WINDOW = timedelta(days=90)
+_SHA256_HEX = re.compile(r"^[0-9a-fA-F]{64}$")
 MAX_REQUESTS = 1000
 _TYPES = {
     "pengaduan": REPORT_TYPE_COMPLAINT,
@@ -48,7 +50,7 @@ class ApiKeys:
         self._hashes: list[tuple[str, bytes]] = []
         for entry in filter(None, (part.strip() for part in configured.split(","))):
             client, _, digest = entry.partition(":")
-            if not client or len(digest) != 64:
+            if not client or not _SHA256_HEX.match(digest):
                 raise ValueError("each API key must be '<client name>:<sha256 hex of the key>'")
             self._hashes.append((client, bytes.fromhex(digest)))
 
