@@ -33,6 +33,9 @@ done
 export ESCALATION_ROUTING_TARGET="${ESCALATION_ROUTING_TARGET:-127.0.0.1:$ROUTING_GRPC_PORT}"
 # Analytics asks routing for category names, programmes and agency names.
 export ANALYTICS_ROUTING_TARGET="${ANALYTICS_ROUTING_TARGET:-127.0.0.1:$ROUTING_GRPC_PORT}"
+# Intake's Open311 API asks routing for services and agencies, escalation for deadlines.
+export INTAKE_ROUTING_TARGET="${INTAKE_ROUTING_TARGET:-127.0.0.1:$ROUTING_GRPC_PORT}"
+export INTAKE_ESCALATION_TARGET="${INTAKE_ESCALATION_TARGET:-127.0.0.1:$ESCALATION_GRPC_PORT}"
 # Analytics writes the daily open-data files here (and yesterday's at start-up).
 export ANALYTICS_OPEN_DATA_DIR="${ANALYTICS_OPEN_DATA_DIR:-$LAPOR_RUN_DIR/open-data}"
 # The local mailbox (deploy/local/mailbox) stands in for the SMTP relay, the SMS gateway and
@@ -65,12 +68,17 @@ dev_secrets() {
   add_secret "$file" INTAKE_IDENTITY_KEY "$(head -c 32 /dev/urandom | base64)"
   add_secret "$file" LAPOR_JWT_SIGNING_KEY "$(head -c 32 /dev/urandom | base64 | tr -d '=+/')"
   add_secret "$file" MAILBOX_SMTP_PASSWORD "$(head -c 24 /dev/urandom | base64 | tr -d '=+/')"
+  # An Open311 client key for development; intake knows only its hash (client "dev").
+  add_secret "$file" OPEN311_DEV_API_KEY "$(head -c 24 /dev/urandom | base64 | tr -d '=+/')"
   local line name
   while read -r line; do
     name=${line%%=*}
     [ -n "${!name:-}" ] || export "$line"
   done <"$file"
   export NOTIFICATION_SMTP_PASSWORD=${NOTIFICATION_SMTP_PASSWORD:-$MAILBOX_SMTP_PASSWORD}
+  local open311_hash
+  open311_hash=$(printf '%s' "$OPEN311_DEV_API_KEY" | sha256sum | cut -d' ' -f1)
+  export INTAKE_OPEN311_API_KEYS=${INTAKE_OPEN311_API_KEYS:-dev:$open311_hash}
 }
 
 # add_secret FILE NAME VALUE: a NAME=VALUE line, unless FILE has one for NAME already.
