@@ -73,9 +73,12 @@ format_storage() {
       "not $KAFKA_VERSION; refusing to reuse it. Remove $RUN to start from empty."
     return 0
   fi
+  # Like Kafka's own Uuid.randomUuid: never one starting with "-", which the tool would take
+  # for an option.
   [[ -s "$RUN/cluster-id" ]] || python3 -c \
-    'import base64, uuid; print(base64.urlsafe_b64encode(uuid.uuid4().bytes).rstrip(b"=").decode())' \
-    >"$RUN/cluster-id"
+    'import base64, uuid
+ids = (base64.urlsafe_b64encode(uuid.uuid4().bytes).rstrip(b"=").decode() for _ in iter(int, 1))
+print(next(i for i in ids if not i.startswith("-")))' >"$RUN/cluster-id"
   java -cp "$DIST/libs/*" -Dlog4j2.configurationFile="$HERE/log4j2.properties" kafka.tools.StorageTool \
     format -t "$(cat "$RUN/cluster-id")" -c "$RUN/server.properties" >>"$LOG" 2>&1 \
     || { tail -n 20 "$LOG" >&2; die "storage format failed (log: $LOG)"; }
