@@ -64,6 +64,9 @@ async def proxy(request: web.Request) -> web.StreamResponse:
     session: ClientSession = request.app["session"]
     headers = _forwarded(request.headers)
     headers["X-Forwarded-For"] = request.remote or ""
+    # As an Ingress does: services that write their own public URLs (Open311 discovery) see it.
+    headers["X-Forwarded-Host"] = request.host
+    headers["X-Forwarded-Proto"] = request.scheme
     body = await request.read()
     try:
         async with session.request(

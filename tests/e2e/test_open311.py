@@ -92,6 +92,7 @@ async def test_services_are_routings_taxonomy_in_json_and_xml(platform: Platform
     assert discovery.findtext("endpoints/endpoint/specification") == (
         "http://wiki.open311.org/GeoReport_v2"
     )
+    assert discovery.findtext("endpoints/endpoint/url") == platform.base_url + BASE
 
 
 async def test_a_request_is_filed_routed_and_given_its_deadline(

@@ -75,6 +75,12 @@ async def test_discovery_names_the_v2_endpoint_and_its_formats(api: Open311Api) 
     assert set(endpoint["formats"]) == {"application/json", "text/xml"}
 
 
+async def test_discovery_names_the_url_the_client_reached_behind_a_proxy(api: Open311Api) -> None:
+    forwarded = {"X-Forwarded-Host": "lapor.example.id", "X-Forwarded-Proto": "https, http"}
+    found = (await api.client.get("/open311/v2/discovery.json", headers=forwarded)).json()
+    assert found["endpoints"][0]["url"] == "https://lapor.example.id/open311/v2"
+
+
 async def test_discovery_in_xml(api: Open311Api) -> None:
     root = xml_of((await api.get("discovery.xml")).text)
     assert root.tag == "discovery"

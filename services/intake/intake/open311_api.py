@@ -83,8 +83,16 @@ async def _filed(open311: Open311, request: Request) -> list[dict[str, Any]]:
     return await open311.submit(await _filing(request))
 
 
+def _forwarded(request: Request, name: str, default: str) -> str:
+    return request.headers.get(name, default).split(",")[0].strip() or default
+
+
 async def _discovery(request: Request) -> dict[str, Any]:
-    return discovery(str(request.base_url).rstrip("/") + PREFIX)
+    """The discovery document, with the endpoint's URL as the client reached it (behind the
+    gateway or an Ingress: their X-Forwarded-Host and X-Forwarded-Proto)."""
+    host = _forwarded(request, "x-forwarded-host", request.url.netloc)
+    scheme = _forwarded(request, "x-forwarded-proto", request.url.scheme)
+    return discovery(f"{scheme}://{host}{PREFIX}")
 
 
 def open311_router(open311: Open311) -> APIRouter:
