@@ -2,6 +2,8 @@
 routing's taxonomy, escalation's deadlines and the token store."""
 
 import hashlib
+import re
+import xml.etree.ElementTree as ET
 from datetime import datetime
 from typing import Any, cast
 
@@ -18,6 +20,9 @@ from tests.unit.api_client import CONTACT, KEY, MAX_BODY, Current
 from tests.unit.reports import AGENCY, AGENCY_NAME, Harness
 
 API_KEY = "kunci-rahasia-aplikasi-warga"
+W3C = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})$")
+# Parts of the reporter's contact in FORM, which no answer may contain.
+CONTACT_TEXTS = ("Dewi", "Lestari", "contoh", "81234567890", "3456-7890")
 BASE = "/open311/v2"
 CATEGORIES = {
     c.code: c
@@ -147,3 +152,29 @@ class Open311Api:
         assert response.status_code == 200, response.text
         answer: list[dict[str, Any]] = response.json()
         return str(answer[0]["service_request_id"])
+
+
+def xml_of(text: str) -> ET.Element:
+    assert text.startswith("<?xml version='1.0' encoding='utf-8'?>"), text[:60]
+    return ET.fromstring(text)
+
+
+def assert_error(response: Any, code: int, fmt: str = "json") -> str:
+    """The response is an Open311 error with this code; its description."""
+    assert response.status_code == code, response.text
+    if fmt == "xml":
+        assert response.headers["content-type"].startswith("text/xml")
+        root = xml_of(response.text)
+        assert root.tag == "errors"
+        [error] = list(root)
+        assert error.tag == "error"
+        assert [child.tag for child in error] == ["code", "description"]
+        assert error.findtext("code") == str(code)
+        return error.findtext("description") or ""
+    assert response.headers["content-type"].startswith("application/json")
+    [error] = response.json()
+    assert set(error) == {"code", "description"}
+    assert error["code"] == code
+    assert isinstance(error["description"], str)
+    assert error["description"]
+    return str(error["description"])

@@ -1,15 +1,10 @@
 """Open311 GeoReport v2 conformance, field by field, in JSON and XML: discovery, services,
 service definitions, tokens and the error format (wiki.open311.org/GeoReport_v2)."""
 
-import re
-import xml.etree.ElementTree as ET
-from typing import Any
-
 import pytest
 
-from tests.unit.open311_client import CATEGORIES, Open311Api
+from tests.unit.open311_client import CATEGORIES, W3C, Open311Api, assert_error, xml_of
 
-W3C = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})$")
 SERVICE_FIELDS = {
     "service_code",
     "service_name",
@@ -34,32 +29,6 @@ ATTRIBUTE_FIELDS = {
 @pytest.fixture
 def api() -> Open311Api:
     return Open311Api()
-
-
-def xml_of(text: str) -> ET.Element:
-    assert text.startswith("<?xml version='1.0' encoding='utf-8'?>"), text[:60]
-    return ET.fromstring(text)
-
-
-def assert_error(response: Any, code: int, fmt: str = "json") -> str:
-    """The response is an Open311 error with this code; its description."""
-    assert response.status_code == code, response.text
-    if fmt == "xml":
-        assert response.headers["content-type"].startswith("text/xml")
-        root = xml_of(response.text)
-        assert root.tag == "errors"
-        [error] = list(root)
-        assert error.tag == "error"
-        assert [child.tag for child in error] == ["code", "description"]
-        assert error.findtext("code") == str(code)
-        return error.findtext("description") or ""
-    assert response.headers["content-type"].startswith("application/json")
-    [error] = response.json()
-    assert set(error) == {"code", "description"}
-    assert error["code"] == code
-    assert isinstance(error["description"], str)
-    assert error["description"]
-    return str(error["description"])
 
 
 async def test_discovery_names_the_v2_endpoint_and_its_formats(api: Open311Api) -> None:
