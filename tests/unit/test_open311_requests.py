@@ -236,6 +236,7 @@ async def test_the_list_in_xml(api: Open311Api) -> None:
             "90 days",
         ),
         ({"status": "pending"}, "status must be"),
+        ({"service_request_id": ",".join(["7K3M-9QXD-2F8A"] * 1001)}, "at most 1000"),
         ({"status": "Open"}, "status must be"),
     ],
 )

@@ -1,6 +1,7 @@
 """Open311 GeoReport v2 over intake: services from routing's taxonomy, service requests filed
 through the single writer (channel Open311) and read from intake's reports, public only."""
 
+import asyncio
 import base64
 import re
 from dataclasses import dataclass, replace
@@ -127,7 +128,7 @@ class Open311:
         query = request_query(form, self._clock())
         where = await self.jurisdiction(one(form, "jurisdiction_id"))
         if query.ids:
-            found = [await self._public(report_id) for report_id in query.ids]
+            found = await asyncio.gather(*map(self._public, query.ids))
             return await self._described([state for state in found if state is not None])
         query = replace(query, region_code=where.region_code, agency_code=where.agency_code)
         return await self._described(await self._store.public(query))

@@ -204,8 +204,11 @@ def request_query(form: Form, now: datetime) -> RequestQuery:
         raise Open311Error(400, "end_date must not be before start_date")
     if end - start > WINDOW:
         raise Open311Error(400, "start_date and end_date may not span more than 90 days")
+    ids = listed(form, "service_request_id")
+    if len(ids) > MAX_REQUESTS:
+        raise Open311Error(400, f"at most {MAX_REQUESTS} service_request_id at once")
     return RequestQuery(
-        ids=tuple(listed(form, "service_request_id")),
+        ids=tuple(ids),
         service_codes=tuple(listed(form, "service_code")),
         statuses=_statuses(form),
         start=start,
