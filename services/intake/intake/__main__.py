@@ -1,14 +1,20 @@
 """Intake's composition root: settings are read and clients created here and nowhere else."""
 
 import asyncio
+import logging
+from datetime import timedelta
 
 from intake.agents import command_processing, state_projection
 from intake.api import build_app
-from intake.handlers import EventLog, ReportWriter, command_handlers
+from intake.handlers import EventLog, ReportWriter, command_handlers, utc_now
 from intake.identity import IdentityVault, master_key_from
 from intake.regions import load_region_codes
 from intake.rpc import registration
 from intake.settings import IntakeSettings
+from intake.sms_api import sms_router
+from intake.sms_desk import SmsDesk
+from intake.sms_replies import SmsReplies
+from intake.sms_store import SmsAnswers, SmsParts
 from intake.store import EventCopy, ReportStore
 from intake.views import ReportReader
 from lapor_common.connections import connect
@@ -19,6 +25,7 @@ from lapor_common.settings import PlatformSettings
 from lapor_common.topics import REPORT_COMMANDS, REPORT_EVENTS
 
 NAME = "intake"
+log = logging.getLogger(__name__)
 STATE_GROUP = "intake-state"
 COMMAND_GROUP = "intake-commands"
 
@@ -41,6 +48,16 @@ def bootstrap(platform: PlatformSettings, settings: IntakeSettings) -> ServiceRu
         caught_up=False,
     )
     reader = ReportReader(store, copy, vault)
+    sms_parts = SmsParts(clients.database["sms_parts"], vault.derive("sms-parts", "key"))
+    sms = SmsDesk(
+        writer=writer,
+        store=store,
+        vault=vault,
+        answers=SmsAnswers(clients.database["sms_messages"]),
+        parts=sms_parts,
+        replies=SmsReplies(clients.producer),
+        clock=utc_now,
+    )
     signing_key = platform.jwt_signing_key.get_secret_value() if platform.jwt_signing_key else None
     projector = RecordProcessor(
         group_consumer(servers, STATE_GROUP, [REPORT_EVENTS]),
@@ -60,6 +77,7 @@ def bootstrap(platform: PlatformSettings, settings: IntakeSettings) -> ServiceRu
         await clients.start()
         await store.prepare()
         await copy.prepare()
+        await sms_parts.prepare()
 
     async def process_commands_once_caught_up() -> None:
         """Decide commands only against state that reflects the whole log."""
@@ -68,13 +86,31 @@ def bootstrap(platform: PlatformSettings, settings: IntakeSettings) -> ServiceRu
         clients.readiness.open_gate("state-caught-up")
         await commands.run()
 
+    async def finish_long_sms() -> None:
+        """Act on long SMS whose missing parts never came (nothing a citizen sent is lost)."""
+        wait = timedelta(seconds=settings.sms_part_wait_seconds)
+        await projector.caught_up.wait()
+        while True:
+            await asyncio.sleep(min(settings.sms_part_wait_seconds / 4, 30.0))
+            try:
+                await sms.finish_overdue(wait)
+            except Exception:
+                log.exception("finishing overdue long SMS failed; trying again")
+
     return ServiceRuntime(
         name=NAME,
         endpoints=settings,
-        http=build_app(writer, reader, store, signing_key, settings.max_body_bytes),
+        http=build_app(
+            writer,
+            reader,
+            store,
+            signing_key,
+            settings.max_body_bytes,
+            channels=[sms_router(sms, settings.sms_webhook_secret.get_secret_value())],
+        ),
         readiness=clients.readiness,
         grpc_services=[registration(writer, reader, signing_key)],
-        loops=[projector.run, process_commands_once_caught_up],
+        loops=[projector.run, process_commands_once_caught_up, finish_long_sms],
         on_start=[start, projector.start, commands.start],
         on_stop=[clients.stop, projector.stop, commands.stop],
     )

@@ -6,7 +6,7 @@ sends the report's access secret in ``X-Access-Secret``. Every command accepts
 """
 
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -218,7 +218,10 @@ def build_app(
     store: ReportStore,
     signing_key: str | None,
     max_body_bytes: int,
+    *,
+    channels: Sequence[APIRouter] = (),
 ) -> FastAPI:
+    """``channels``: the routers of further ways in (the SMS gateway's webhook)."""
     app = FastAPI(
         title="LAPOR! intake",
         description="Pintu masuk laporan warga / The front door for citizens' reports",
@@ -227,6 +230,8 @@ def build_app(
     who = principals(signing_key)
     app.include_router(reports_router(writer, reader, who))
     app.include_router(inbox_router(store, who))
+    for channel in channels:
+        app.include_router(channel)
     for exception, status in (
         (Invalid, 422),
         (NotFound, 404),

@@ -21,3 +21,10 @@ class IntakeSettings(ServiceEndpoints):
     max_body_bytes: int = Field(
         64 * 1024, ge=1024, description="Largest request body accepted, in bytes."
     )
+    sms_webhook_secret: SecretStr = Field(
+        SecretStr(""),
+        description="Shared secret the SMS gateway signs its webhook calls with; empty: off (503).",
+    )
+    sms_part_wait_seconds: float = Field(
+        600.0, gt=0, description="How long a long SMS waits for its missing parts."
+    )
