@@ -96,11 +96,12 @@ def _moment(fields: dict[str, Any], problems: list[str]) -> datetime:
 def _concat(fields: dict[str, Any], problems: list[str]) -> Concat | None:
     if not any(fields.get(name) not in (None, "") for name in _CONCAT):
         return None
-    ref = _text(fields, "concat_ref", problems, MAX_ID)
+    ref = fields.get("concat_ref")
+    if not isinstance(ref, str) or not ref.strip() or len(ref) > MAX_ID:
+        problems.append(f"concat_ref must be given with the parts, at most {MAX_ID} characters")
+        ref = ""
     part = _number(fields, "concat_part", problems)
     total = _number(fields, "concat_total", problems)
-    if not ref.strip():
-        problems.append("concat_ref is required with concat_part and concat_total")
     if part > total:
         problems.append("concat_part must not be greater than concat_total")
     return Concat(ref.strip(), part, total)

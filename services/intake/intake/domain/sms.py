@@ -142,8 +142,8 @@ def title_of(text: str) -> str:
     words = " ".join(text.split())
     if len(words) <= TITLE_WORDS_UP_TO:
         return words
-    cut = words[: TITLE_WORDS_UP_TO + 1].rsplit(" ", 1)[0]
-    return cut if len(cut) >= TITLE_LENGTH[0] else words[:TITLE_WORDS_UP_TO]
+    head, space, _ = words[: TITLE_WORDS_UP_TO + 1].rpartition(" ")
+    return head if space and len(head) >= TITLE_LENGTH[0] else words[:TITLE_WORDS_UP_TO]
 
 
 def normalize_phone(text: str) -> str | None:

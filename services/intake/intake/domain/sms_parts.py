@@ -2,7 +2,10 @@
 (1-based) and the group's size. The parts of one sender and reference are joined in order
 once all are in, or with what is in once the wait is over, so nothing is lost."""
 
+import re
 from dataclasses import dataclass
+
+MISSING = " [...] "
 
 
 @dataclass(frozen=True)
@@ -23,9 +26,12 @@ def complete(parts: list[Part]) -> bool:
 
 def assembled(parts: list[Part]) -> str:
     """The message, its parts joined in order (a part sent twice counts once). Parts split
-    words where the phone cut them, so they are joined as they are, without spaces."""
-    by_number = {part.number: part.text for part in sorted(parts, key=lambda p: p.message_id)}
-    return "".join(by_number[number] for number in sorted(by_number))
+    words where the phone cut them, so they are joined as they are, without spaces; a part
+    that never came is shown as `` [...] ``."""
+    by_number = {part.number: part.text for part in parts}
+    last = max(part.total for part in parts)
+    text = "".join(by_number.get(number, MISSING) for number in range(1, last + 1))
+    return re.sub(" {2,}", " ", text).strip() if len(by_number) < last else text
 
 
 def group_key(parts: list[Part]) -> str:
