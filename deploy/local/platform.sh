@@ -65,6 +65,7 @@ dev_secrets() {
   add_secret "$file" INTAKE_IDENTITY_KEY "$(head -c 32 /dev/urandom | base64)"
   add_secret "$file" LAPOR_JWT_SIGNING_KEY "$(head -c 32 /dev/urandom | base64 | tr -d '=+/')"
   add_secret "$file" MAILBOX_SMTP_PASSWORD "$(head -c 24 /dev/urandom | base64 | tr -d '=+/')"
+  add_secret "$file" INTAKE_SMS_WEBHOOK_SECRET "$(head -c 32 /dev/urandom | base64 | tr -d '=+/')"
   local line name
   while read -r line; do
     name=${line%%=*}
