@@ -260,6 +260,7 @@ def test_a_reporter_context_has_the_links_the_secret_and_local_dates(composer: C
         "access_secret": SECRET,
         "category_name": "",
         "deadline": "",
+        "came_by_sms": False,
         "until": "Selasa, 1 Desember 2026 pukul 23.59 WITA",
         "reason": "Menunggu konfirmasi kecamatan.",
     }

@@ -38,6 +38,7 @@ COMMON: dict[str, object] = {
     "title": TITLE,
     "tracking_url": TRACKING_URL,
     "access_secret": "",
+    "came_by_sms": False,
 }
 OFFICER: dict[str, object] = {"agency_name": AGENCY, "inbox_url": INBOX_URL}
 
@@ -141,6 +142,7 @@ VARIANTS: list[tuple[str, dict[str, object]]] = [
     ("deadline_approaching", {"clock": "verify"}),
     ("warning", {"clock": "auto_close"}),
     ("sms_status", {"agency_name": ""}),
+    ("information_requested", {"came_by_sms": True}),
 ]
 
 
@@ -280,3 +282,20 @@ def test_an_unknown_language_falls_back_to_indonesian(templates: Templates) -> N
 
     assert templates.render("routed", "fr", ask) == templates.render("routed", "id", ask)
     assert templates.render("routed", "en", ask) != templates.render("routed", "id", ask)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_reporter_who_came_by_sms_learns_to_answer_by_sms(
+    templates: Templates, language: str
+) -> None:
+    by_sms = templates.render(
+        "information_requested",
+        language,
+        context("information_requested", language, came_by_sms=True),
+    ).short
+    by_web = templates.render(
+        "information_requested", language, context("information_requested", language)
+    ).short
+
+    assert f"BALAS {TRACKING_ID}" in by_sms
+    assert "BALAS" not in by_web
