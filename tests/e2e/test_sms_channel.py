@@ -51,13 +51,17 @@ async def _sms(client: httpx.AsyncClient, secret: str, sender: str, text: str) -
     return answer
 
 
-async def _received(platform: Platform, to: str, count: int) -> list[dict[str, Any]]:
+async def _received(platform: Platform, to: str, containing: str) -> dict[str, Any]:
+    """The first SMS to ``to`` whose text contains ``containing``, once it came."""
+
     async def probe() -> list[dict[str, Any]]:
         async with httpx.AsyncClient(base_url=platform.mailbox_url) as client:
             found = (await client.get("/api/messages?kind=sms")).json()["sms"]
-        return [m for m in found if m["to"] == to]
+        return [m for m in found if m["to"] == to and containing in m["text"]]
 
-    return await eventually(probe, lambda found: len(found) >= count, timeout_s=60)
+    found = await eventually(probe, bool, timeout_s=60)
+    assert found, f"no SMS to {to} with {containing!r}"
+    return found[0]
 
 
 async def test_an_sms_report_is_received_routed_or_queued_and_its_status_answered(
@@ -70,13 +74,13 @@ async def test_an_sms_report_is_received_routed_or_queued_and_its_status_answere
     async with httpx.AsyncClient(base_url=platform.base_url) as client:
         created = await _sms(client, secret, number, TEXT)
         tracking_id = created["tracking_id"]
-        [receipt] = await _received(platform, e164, 1)
+        receipt = await _received(platform, e164, "Kode akses")
         path = f"/api/v1/reports/{tracking_id}"
         view = await eventually(lambda: _view(client, path, admin), _settled, timeout_s=60)
         status = await _sms(client, secret, number, f"cek {tracking_id.lower()}")
         refused = await _sms(client, secret, stranger, f"CEK {tracking_id}")
-        answered = (await _received(platform, e164, 2))[1]
-        [not_found] = await _received(platform, other, 1)
+        answered = await _received(platform, e164, "Status laporan:")
+        not_found = await _received(platform, other, "LAPOR!")
         unsigned = await client.post("/api/v1/sms/inbound", json={"from": number})
     assert created["outcome"] == "created"
     assert "access_secret" not in created
