@@ -79,6 +79,7 @@ def test_a_new_report_needs_20_to_10000_characters() -> None:
     assert not fits("jalan rusak")
     assert fits("x" * 20)
     assert not fits("x" * 10_001)
+    assert not fits("a" + " " * 30 + "b")  # its title would be too short
 
 
 @pytest.mark.parametrize(

@@ -133,7 +133,7 @@ def _new_report(text: str) -> NewReport:
 
 def fits(text: str) -> bool:
     """Whether a new report's text is long enough, and short enough, to be filed."""
-    return BODY_LENGTH[0] <= len(text) <= BODY_LENGTH[1]
+    return BODY_LENGTH[0] <= len(" ".join(text.split())) and len(text) <= BODY_LENGTH[1]
 
 
 def title_of(text: str) -> str:
