@@ -210,6 +210,13 @@ async def test_bad_fields_are_refused_with_every_problem(gw: Gateway) -> None:
     signature = sign(SECRET, int(time.time()), b"from=1")
     headers = {"content-type": "text/plain", "X-Lapor-Signature": signature}
     wrong_type = await gw.client.post(INBOUND, content=b"from=1", headers=headers)
+    missing = await gw.post({"from": ""})
+    assert missing.json()["problems"] == [
+        "from must be a phone number, e.g. +6281234567890 or 081234567890",
+        "text is required",
+        "message_id is required",
+        "received_at must be ISO 8601 with an offset, e.g. 2026-11-23T09:15:00+07:00",
+    ]
     assert wrong_type.status_code == 415
     assert gw.fx.log.events == []
 

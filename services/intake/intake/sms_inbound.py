@@ -65,10 +65,15 @@ def fields_of(content_type: str, body: bytes) -> dict[str, Any]:
 
 def _text(fields: dict[str, Any], name: str, problems: list[str], limit: int) -> str:
     value = fields.get(name)
-    if not isinstance(value, str) or len(value) > limit:
-        problems.append(f"{name} must be a string of at most {limit} characters")
-        return ""
-    return value
+    if value is None:
+        problems.append(f"{name} is required")
+    elif not isinstance(value, str):
+        problems.append(f"{name} must be a string")
+    elif len(value) > limit:
+        problems.append(f"{name} must have at most {limit} characters")
+    else:
+        return value
+    return ""
 
 
 def _number(fields: dict[str, Any], name: str, problems: list[str]) -> int:
@@ -111,11 +116,11 @@ def inbound(fields: dict[str, Any]) -> InboundSms:
     """The SMS the fields describe, or Invalid with every problem."""
     problems: list[str] = []
     sender = normalize_phone(_text(fields, "from", problems, 32))
-    if sender is None and isinstance(fields.get("from"), str):
+    if sender is None and not problems:
         problems.append("from must be a phone number, e.g. +6281234567890 or 081234567890")
     text = _text(fields, "text", problems, BODY_LENGTH[1])
     message_id = _text(fields, "message_id", problems, MAX_ID).strip()
-    if not message_id:
+    if not message_id and isinstance(fields.get("message_id"), str):
         problems.append("message_id must not be empty")
     received_at = _moment(fields, problems)
     concat = _concat(fields, problems)
