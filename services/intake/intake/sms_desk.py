@@ -101,7 +101,7 @@ class SmsDesk:
 
     async def receive(self, inbound: InboundSms, correlation_id: str) -> tuple[Answer, bool]:
         """The answer to the gateway, and whether it is the first answer given again."""
-        sender_ref = self._vault.derive("sms-sender", inbound.sender).hex()[:32]
+        sender_ref = self._pseudonym(inbound.sender)
         concat = inbound.concat
         if concat is not None and concat.total > 1:
             part = Part(inbound.message_id, concat.part, concat.total, inbound.text)
@@ -119,10 +119,13 @@ class SmsDesk:
         for group in await self._parts.overdue(now - wait):
             sender = await self._parts.sender(group)
             if sender is not None:
-                ref = self._vault.derive("sms-sender", sender).hex()[:32]
-                await self._assemble(group, sender, ref, str(uuid.uuid4()))
+                await self._assemble(group, sender, self._pseudonym(sender), str(uuid.uuid4()))
                 log.info("acted on an incomplete long SMS after %s", wait)
         await self._parts.purge(now - timedelta(days=TOMBSTONE_DAYS))
+
+    def _pseudonym(self, sender: str) -> str:
+        """The sender's number as a keyed hash: stable, not reversible without the master key."""
+        return self._vault.derive("sms-sender", sender).hex()[:32]
 
     async def _part(
         self, stored: StoredPart, sender: str, sender_ref: str, correlation_id: str
