@@ -2,6 +2,7 @@
 message files a report, follows one up or asks its status, only from the number that filed
 it; the gateway's message id makes it idempotent; long messages are joined from their parts."""
 
+import asyncio
 import json
 import time
 import urllib.parse
@@ -346,3 +347,13 @@ async def test_parts_still_missing_after_the_wait_do_not_lose_the_message(gw: Ga
     assert event.payload.body == "Jalan di depan pasar Soreang [...] berlubang besar."
     await gw.desk_finish(timedelta(minutes=10))
     assert len(gw.fx.log.events) == 1
+
+
+async def test_the_last_parts_arriving_at_once_file_one_report(gw: Gateway) -> None:
+    await gw.post(_part(gw, "LAPOR Jalan di depan pa", 1))
+    last = [_part(gw, "sar Soreang berlubang ", 2), _part(gw, "sejak dua minggu.", 3)]
+    answers = await asyncio.gather(*(gw.post(part) for part in last))
+    assert len(gw.fx.log.events) == 1
+    created = [a.json() for a in answers if a.json()["outcome"] == "created"]
+    assert created
+    assert {a["tracking_id"] for a in created} == {gw.fx.log.events[0].envelope.report_id}
