@@ -70,6 +70,7 @@ dev_secrets() {
   add_secret "$file" MAILBOX_SMTP_PASSWORD "$(head -c 24 /dev/urandom | base64 | tr -d '=+/')"
   # An Open311 client key for development; intake knows only its hash (client "dev").
   add_secret "$file" OPEN311_DEV_API_KEY "$(head -c 24 /dev/urandom | base64 | tr -d '=+/')"
+  add_secret "$file" INTAKE_SMS_WEBHOOK_SECRET "$(head -c 32 /dev/urandom | base64 | tr -d '=+/')"
   local line name
   while read -r line; do
     name=${line%%=*}

@@ -21,10 +21,12 @@ REPORT_COMMANDS = "lapor.report-commands"
 DEAD_LETTER = "lapor.dead-letter"
 DIRECTORY_EVENTS = "lapor.directory-events"
 ANALYTICS_EVENTS = "lapor.analytics-events"
+SMS_REPLIES = "lapor.sms-replies"
 
 _FOREVER = "-1"
 _ONE_WEEK_MS = str(7 * 24 * 3600 * 1000)
 _READY_TIMEOUT_S = 60.0
+_DELETE = {"cleanup.policy": "delete"}
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,9 @@ def platform_topics(settings: PlatformSettings) -> list[TopicSpec]:
         TopicSpec(DIRECTORY_EVENTS, 1, {**durable, "retention.ms": _FOREVER}),
         # What analytics observes across reports (spike alerts), for notification and replays.
         TopicSpec(ANALYTICS_EVENTS, 3, {**durable, "retention.ms": _FOREVER}),
+        # Intake's SMS replies for notification to send: a transient outbox carrying phone
+        # numbers, not history, so deleted after a week.
+        TopicSpec(SMS_REPLIES, 3, {**durable, "retention.ms": _ONE_WEEK_MS, **_DELETE}),
     ]
 
 

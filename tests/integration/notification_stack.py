@@ -2,7 +2,8 @@
 own), the real database (a scratch one) and the local mailbox process (SMTP with STARTTLS
 and AUTH, the SMS gateway, webhooks). Only intake is stood in for: reporters' contacts come
 from a dict, as intake's GetReporterContact would give them. ``consuming_observations`` adds
-the consumer of analytics' events, from a topic of its own too."""
+the consumer of analytics' events, ``consuming_replies`` that of intake's SMS replies, each
+from a topic of its own too."""
 
 import asyncio
 import contextlib
@@ -18,9 +19,10 @@ from google.protobuf.message import Message
 from pymongo.asynchronous.database import AsyncDatabase
 
 from lapor.analytics.v1.events_pb2 import AnalyticsEvent
+from lapor.channel.v1.sms_pb2 import SmsReplyRequested
 from lapor.events.v1.envelope_pb2 import Actor
 from lapor_common.envelope import Causation, Event, new_event
-from lapor_common.kafka_io import RecordProcessor, group_consumer
+from lapor_common.kafka_io import Handler, RecordProcessor, group_consumer
 from lapor_common.mongo import Document
 from lapor_common.topics import TopicSpec, create_topic
 from notification.alerts import Alerts
@@ -36,6 +38,7 @@ from notification.messages import Composer, Links
 from notification.outbox import DeliveryLog
 from notification.planner import Planner
 from notification.rendering import TEMPLATES, Templates
+from notification.sms_replies import SmsReplies
 from notification.store import FactsStore, PreferenceStore, Subscriptions
 from notification.wiring import World, assemble
 from tests.infra import Infrastructure
@@ -90,6 +93,7 @@ class Stack:
     log: DeliveryLog
     facts: FactsStore
     alerts: Alerts
+    replies: SmsReplies
     sequences: dict[str, int] = field(default_factory=dict)
 
     async def publish(self, report_id: str, payload: Message) -> Event:
@@ -176,6 +180,7 @@ async def running_stack(
         parts.log,
         parts.facts,
         parts.alerts,
+        parts.replies,
     )
     try:
         yield stack
@@ -190,31 +195,61 @@ async def running_stack(
 
 
 @dataclass(frozen=True)
-class Observations:
-    """The topic analytics' events come from, as analytics writes them: keyed by subject."""
+class Source:
+    """A topic of the stack's own that one of its consumers reads, as __main__ runs it
+    (RecordProcessor and dead letters included)."""
 
     producer: AIOKafkaProducer
     topic: str
 
-    async def publish(self, event: AnalyticsEvent) -> None:
-        value, key = event.SerializeToString(), event.subject.encode()
+    async def send(self, value: bytes, key: bytes) -> None:
         await self.producer.send_and_wait(self.topic, value, key=key)
+
+
+@dataclass(frozen=True)
+class Observations(Source):
+    """The topic analytics' events come from, as analytics writes them: keyed by subject."""
+
+    async def publish(self, event: AnalyticsEvent) -> None:
+        await self.send(event.SerializeToString(), event.subject.encode())
+
+
+@dataclass(frozen=True)
+class Requests(Source):
+    """The topic intake's SMS reply requests come from, keyed by the sender's pseudonym."""
+
+    async def publish(self, reply: SmsReplyRequested) -> None:
+        await self.send(reply.SerializeToString(), reply.sender_ref.encode())
+
+
+@contextlib.asynccontextmanager
+async def _consuming(
+    infra: Infrastructure, stack: Stack, handler: Handler, name: str
+) -> AsyncIterator[str]:
+    topic = await _topic(infra, PARTITIONS)
+    consumer = group_consumer(infra.kafka_bootstrap_servers, f"test-{topic}", [topic])
+    processor = RecordProcessor(consumer, stack.producer, handler, name)
+    await processor.start()
+    task = asyncio.create_task(processor.run())
+    try:
+        yield topic
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        await processor.stop()
 
 
 @contextlib.asynccontextmanager
 async def consuming_observations(
     infra: Infrastructure, stack: Stack
 ) -> AsyncIterator[Observations]:
-    """The stack's consumer of analytics' events (as __main__ runs it, RecordProcessor and
-    dead letters included), over a topic of its own."""
-    topic = await _topic(infra, PARTITIONS)
-    consumer = group_consumer(infra.kafka_bootstrap_servers, f"test-{topic}", [topic])
-    processor = RecordProcessor(consumer, stack.producer, stack.alerts.handle, "alerts-test")
-    await processor.start()
-    task = asyncio.create_task(processor.run())
-    try:
+    """The stack's consumer of analytics' events, over a topic of its own."""
+    async with _consuming(infra, stack, stack.alerts.handle, "alerts-test") as topic:
         yield Observations(stack.producer, topic)
-    finally:
-        task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
-        await processor.stop()
+
+
+@contextlib.asynccontextmanager
+async def consuming_replies(infra: Infrastructure, stack: Stack) -> AsyncIterator[Requests]:
+    """The stack's consumer of intake's SMS reply requests, over a topic of its own."""
+    async with _consuming(infra, stack, stack.replies.handle, "replies-test") as topic:
+        yield Requests(stack.producer, topic)

@@ -12,6 +12,7 @@ import httpx
 from intake.api import build_app
 from intake.domain.open311_input import ApiKeys
 from intake.handlers import ReportWriter
+from intake.open311_api import open311_router
 from intake.open311_handlers import Open311
 from intake.store import ReportStore
 from intake.views import ReportReader
@@ -111,7 +112,7 @@ APP = build_app(
     cast(ReportStore, STORE),
     KEY,
     MAX_BODY,
-    open311=cast(Open311, OPEN311),
+    channels=[open311_router(cast(Open311, OPEN311))],
 )
 
 

@@ -1,19 +1,29 @@
 """Intake's composition root: settings are read and clients created here and nowhere else."""
 
 import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from fastapi import APIRouter
 
 from intake.agents import command_processing, state_projection
 from intake.api import build_app
 from intake.domain.open311_input import ApiKeys
-from intake.handlers import EventLog, ReportWriter, command_handlers
+from intake.handlers import EventLog, ReportWriter, command_handlers, utc_now
 from intake.identity import IdentityVault, master_key_from
+from intake.open311_api import open311_router
 from intake.open311_handlers import Open311
 from intake.open311_ports import EscalationDeadlines, Open311Tokens
 from intake.rpc import registration
 from intake.settings import IntakeSettings
+from intake.sms_api import sms_router
+from intake.sms_desk import SmsDesk
+from intake.sms_replies import SmsReplies
+from intake.sms_store import SmsAnswers, SmsParts
 from intake.store import EventCopy, ReportStore
 from intake.views import ReportReader
-from lapor_common.connections import connect
+from lapor_common.connections import Connections, connect
 from lapor_common.kafka_io import RecordProcessor, group_consumer
 from lapor_common.logs import configure_logging
 from lapor_common.regions import region_names
@@ -23,12 +33,24 @@ from lapor_common.settings import PlatformSettings
 from lapor_common.topics import REPORT_COMMANDS, REPORT_EVENTS
 
 NAME = "intake"
+log = logging.getLogger(__name__)
 STATE_GROUP = "intake-state"
 COMMAND_GROUP = "intake-commands"
 
 
-def bootstrap(platform: PlatformSettings, settings: IntakeSettings) -> ServiceRuntime:
-    servers = platform.kafka_bootstrap_servers
+@dataclass(frozen=True)
+class Core:
+    """What every way in shares: the single writer, its read models and the key vault."""
+
+    clients: Connections
+    store: ReportStore
+    copy: EventCopy
+    vault: IdentityVault
+    writer: ReportWriter
+    regions: dict[str, str]
+
+
+def _core(platform: PlatformSettings, settings: IntakeSettings) -> Core:
     clients = connect(platform, NAME, settings.database)
     store = ReportStore(clients.database["reports"])
     copy = EventCopy(clients.database["events"])
@@ -44,21 +66,50 @@ def bootstrap(platform: PlatformSettings, settings: IntakeSettings) -> ServiceRu
         region_exists=regions.__contains__,
         caught_up=False,
     )
-    reader = ReportReader(store, copy, vault)
+    return Core(clients, store, copy, vault, writer, regions)
+
+
+def _sms(core: Core, settings: IntakeSettings) -> tuple[APIRouter, SmsDesk, SmsParts]:
+    parts = SmsParts(core.clients.database["sms_parts"], core.vault.derive("sms-parts", "key"))
+    desk = SmsDesk(
+        writer=core.writer,
+        store=core.store,
+        vault=core.vault,
+        answers=SmsAnswers(core.clients.database["sms_messages"]),
+        parts=parts,
+        replies=SmsReplies(core.clients.producer),
+        clock=utc_now,
+    )
+    return sms_router(desk, settings.sms_webhook_secret.get_secret_value()), desk, parts
+
+
+def _open311(
+    core: Core, settings: IntakeSettings, routing: RoutingReference, deadlines: EscalationDeadlines
+) -> APIRouter:
+    return open311_router(
+        Open311(
+            writer=core.writer,
+            store=core.store,
+            tokens=Open311Tokens(core.clients.database["open311_tokens"]),
+            taxonomy=routing,
+            deadlines=deadlines,
+            vault=core.vault,
+            keys=ApiKeys(settings.open311_api_keys.get_secret_value()),
+            region_names=core.regions,
+        )
+    )
+
+
+def bootstrap(platform: PlatformSettings, settings: IntakeSettings) -> ServiceRuntime:
+    servers = platform.kafka_bootstrap_servers
+    core = _core(platform, settings)
+    clients, writer, store = core.clients, core.writer, core.store
+    reader = ReportReader(store, core.copy, core.vault)
     signing_key = platform.jwt_signing_key.get_secret_value() if platform.jwt_signing_key else None
     routing = RoutingReference(settings.routing_target)
     deadlines = EscalationDeadlines(settings.escalation_target)
-    open311 = Open311(
-        writer=writer,
-        store=store,
-        tokens=Open311Tokens(clients.database["open311_tokens"]),
-        taxonomy=routing,
-        deadlines=deadlines,
-        vault=vault,
-        keys=ApiKeys(settings.open311_api_keys.get_secret_value()),
-        region_names=regions,
-    )
-    http = build_app(writer, reader, store, signing_key, settings.max_body_bytes, open311=open311)
+    sms_channel, sms, sms_parts = _sms(core, settings)
+    channels = [sms_channel, _open311(core, settings, routing, deadlines)]
     projector = RecordProcessor(
         group_consumer(servers, STATE_GROUP, [REPORT_EVENTS]),
         clients.producer,
@@ -76,7 +127,8 @@ def bootstrap(platform: PlatformSettings, settings: IntakeSettings) -> ServiceRu
     async def start() -> None:
         await clients.start()
         await store.prepare()
-        await copy.prepare()
+        await core.copy.prepare()
+        await sms_parts.prepare()
 
     async def stop() -> None:
         await routing.close()
@@ -90,13 +142,26 @@ def bootstrap(platform: PlatformSettings, settings: IntakeSettings) -> ServiceRu
         clients.readiness.open_gate("state-caught-up")
         await commands.run()
 
+    async def finish_long_sms() -> None:
+        """Act on long SMS whose missing parts never came (nothing a citizen sent is lost)."""
+        wait = timedelta(seconds=settings.sms_part_wait_seconds)
+        await projector.caught_up.wait()
+        while True:
+            await asyncio.sleep(min(settings.sms_part_wait_seconds / 4, 30.0))
+            try:
+                await sms.finish_overdue(wait)
+            except Exception:
+                log.exception("finishing overdue long SMS failed; trying again")
+
     return ServiceRuntime(
         name=NAME,
         endpoints=settings,
-        http=http,
+        http=build_app(
+            writer, reader, store, signing_key, settings.max_body_bytes, channels=channels
+        ),
         readiness=clients.readiness,
         grpc_services=[registration(writer, reader, signing_key)],
-        loops=[projector.run, process_commands_once_caught_up],
+        loops=[projector.run, process_commands_once_caught_up, finish_long_sms],
         on_start=[start, projector.start, commands.start],
         on_stop=[stop, projector.stop, commands.stop],
     )

@@ -6,7 +6,7 @@ sends the report's access secret in ``X-Access-Secret``. Every command accepts
 """
 
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -27,8 +27,6 @@ from intake.domain.model import (
 )
 from intake.handlers import Idempotency, Outcome, ReportWriter, Unavailable
 from intake.limits import RequestGuard
-from intake.open311_api import open311_router
-from intake.open311_handlers import Open311
 from intake.presenting import inbox_item, present
 from intake.requests import ACTIONS, ReportIn, command_from, fields_of, submission
 from intake.store import ReportStore
@@ -221,8 +219,9 @@ def build_app(
     signing_key: str | None,
     max_body_bytes: int,
     *,
-    open311: Open311 | None = None,
+    channels: Sequence[APIRouter] = (),
 ) -> FastAPI:
+    """``channels``: the routers of further ways in (SMS 1708, Open311, agencies' systems)."""
     app = FastAPI(
         title="LAPOR! intake",
         description="Pintu masuk laporan warga / The front door for citizens' reports",
@@ -231,8 +230,8 @@ def build_app(
     who = principals(signing_key)
     app.include_router(reports_router(writer, reader, who))
     app.include_router(inbox_router(store, who))
-    if open311 is not None:
-        app.include_router(open311_router(open311))
+    for channel in channels:
+        app.include_router(channel)
     for exception, status in (
         (Invalid, 422),
         (NotFound, 404),

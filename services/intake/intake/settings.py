@@ -34,3 +34,10 @@ class IntakeSettings(ServiceEndpoints):
             "comma-separated (none: every POST is refused)."
         ),
     )
+    sms_webhook_secret: SecretStr = Field(
+        SecretStr(""),
+        description="Shared secret the SMS gateway signs its webhook calls with; empty: off (503).",
+    )
+    sms_part_wait_seconds: float = Field(
+        600.0, gt=0, description="How long a long SMS waits for its missing parts."
+    )

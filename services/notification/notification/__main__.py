@@ -12,7 +12,7 @@ from lapor_common.kafka_io import RecordProcessor, group_consumer
 from lapor_common.logs import configure_logging
 from lapor_common.runtime import ServiceRuntime, serve
 from lapor_common.settings import PlatformSettings
-from lapor_common.topics import ANALYTICS_EVENTS, REPORT_EVENTS, platform_topics
+from lapor_common.topics import ANALYTICS_EVENTS, REPORT_EVENTS, SMS_REPLIES, platform_topics
 from notification.alerts import GROUP as ALERTS_GROUP
 from notification.api import Ports, notifications_api
 from notification.channels.email import SmtpMailer
@@ -26,6 +26,7 @@ from notification.messages import Composer, Links
 from notification.planner import NAME
 from notification.rendering import TEMPLATES, Templates
 from notification.settings import NotificationSettings
+from notification.sms_replies import GROUP as REPLIES_GROUP
 from notification.wiring import World, assemble
 
 
@@ -93,6 +94,8 @@ def bootstrap(platform: PlatformSettings, settings: NotificationSettings) -> Ser
     processor = RecordProcessor(consumer, clients.producer, planner.handle, NAME)
     observations = group_consumer(bootstrap_servers, ALERTS_GROUP, [ANALYTICS_EVENTS])
     alerting = RecordProcessor(observations, clients.producer, parts.alerts.handle, ALERTS_GROUP)
+    requests = group_consumer(bootstrap_servers, REPLIES_GROUP, [SMS_REPLIES])
+    replying = RecordProcessor(requests, clients.producer, parts.replies.handle, REPLIES_GROUP)
     ports = Ports(
         facts=parts.facts,
         preferences=parts.preferences,
@@ -113,8 +116,8 @@ def bootstrap(platform: PlatformSettings, settings: NotificationSettings) -> Ser
         endpoints=settings,
         http=notifications_api(ports),
         readiness=clients.readiness,
-        loops=[processor.run, alerting.run, dispatch],
-        on_start=[clients.start, processor.start, alerting.start],
+        loops=[processor.run, alerting.run, replying.run, dispatch],
+        on_start=[clients.start, processor.start, alerting.start, replying.start],
         on_stop=[
             clients.stop,
             _closing(
@@ -126,6 +129,7 @@ def bootstrap(platform: PlatformSettings, settings: NotificationSettings) -> Ser
                 channels.webhooks.close,
             ),
             alerting.stop,
+            replying.stop,
         ],
     )
 

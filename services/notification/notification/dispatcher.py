@@ -8,6 +8,8 @@ retrying is rescheduled with exponential backoff and jitter; after the last atte
 permanent refusal, the delivery is dead: the log says why and a record goes to the
 dead-letter topic. One bad recipient never holds up the others.
 
+A reply to a citizen's SMS (``lapor.sms-replies``) carries its number and goes at once.
+
 After a crash, a delivery left ``sending`` may or may not have gone out. SMS and webhooks
 carry the delivery id, which the gateway and the receiver use to drop a repeat, so they are
 sent again; an e-mail cannot be taken back or deduplicated by the
@@ -36,6 +38,7 @@ from notification.contacts import ContactSource, ContactUnavailable
 from notification.domain.notices import Audience
 from notification.domain.quiet import QuietHours, release_at
 from notification.domain.recipients import REPORTER, Channel, reporter_channels, skip_reason
+from notification.domain.replies import is_reply
 from notification.domain.retry import Backoff
 from notification.messages import Composer, webhook_body
 from notification.outbox import DeliveryLog, Entry, Outbox
@@ -220,6 +223,9 @@ class Dispatcher:
         d = entry.delivery
         if d.recipient == REPORTER:
             return await self._reporter(entry)
+        if is_reply(d):
+            language = str(entry.report.get("language") or "id")
+            return Target(address=str(entry.report.get("reply_to", "")), language=language)
         subscription = await self._subscriptions.get(d.recipient.removeprefix("sub:"))
         if subscription is None:
             return Target(skip="the subscription was removed")
@@ -248,7 +254,7 @@ class Dispatcher:
     def _held_until(self, entry: Entry, target: Target, now: datetime) -> datetime:
         d = entry.delivery
         if d.channel is Channel.SMS:
-            return release_at(now, target.zone, self._rules.quiet)
+            return now if is_reply(d) else release_at(now, target.zone, self._rules.quiet)
         last = self._last_sent.get(d.recipient)
         if d.audience is Audience.AGENCY and d.channel is Channel.EMAIL and last is not None:
             return max(now, last + self._rules.digest_window)

@@ -113,6 +113,8 @@ class Composer:
             "access_secret": secret,
             "category_name": "",
             "deadline": "",
+            # A reporter who came by SMS may answer by SMS too.
+            "came_by_sms": bool(report.get("came_by_sms", False)),
         }
         if d.audience is Audience.AGENCY:
             context["agency_name"] = _agency_name(d.agency_code, report, language)

@@ -6,8 +6,10 @@
   recorded here, as ``pending``, before anything is sent; then ``sent``, ``skipped``,
   ``retrying``, ``held`` (quiet hours, digest), ``dead`` or ``uncertain``.
 - ``outbox``: the deliveries not yet final, with what sending needs (no personal data:
-  contacts are asked of intake when sending). A delivery is ``pending`` or, from the moment
-  an attempt starts, ``sending``; it leaves the outbox when final.
+  contacts are asked of intake when sending; only a reply to a citizen's SMS carries the
+  number it answers, which leaves with the entry once the reply is final). A delivery is
+  ``pending`` or, from the moment an attempt starts, ``sending``; it leaves the outbox when
+  final.
 
 Recording is idempotent: a delivery id already in the log is never queued again once final,
 so an event delivered twice by Kafka (a crash before the offset commit) sends nothing twice.

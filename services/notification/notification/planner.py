@@ -150,6 +150,11 @@ class Planner:
         for notice in found:
             feed = alerts_feed(notice.agency_code, feed_partition)
             entries += await self._to_agency(occasion, notice, Facts(""), feed)
+        await self.queue(entries, event_type)
+
+    async def queue(self, entries: list[Entry], event_type: str) -> None:
+        """Log deliveries planned elsewhere (SMS replies, alerts) as pending, queue those not
+        yet final for sending, and wake the dispatcher."""
         await self._record(entries, event_type)
         if entries:
             self._wake()

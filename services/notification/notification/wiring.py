@@ -1,7 +1,8 @@
 """The service's parts wired together from its database and its outside world, once: the
 composition root (__main__.py) calls it with the real channels and intake, the integration
 tests with the local mailbox and contacts from a dict. ``planner.handle`` consumes the report
-events, ``alerts.handle`` analytics' events; the dispatcher sends what both record."""
+events, ``alerts.handle`` analytics' events, ``replies.handle`` intake's SMS replies; the
+dispatcher sends what they record."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from notification.feeds import Feeds
 from notification.messages import Composer
 from notification.outbox import DeliveryLog, Outbox
 from notification.planner import Planner
+from notification.sms_replies import SmsReplies
 from notification.store import FactsStore, PreferenceStore, QueueCounts, Subscriptions
 
 
@@ -30,6 +32,7 @@ class Parts:
     feeds: Feeds
     planner: Planner
     alerts: Alerts
+    replies: SmsReplies
     dispatcher: Dispatcher
 
 
@@ -84,4 +87,7 @@ def assemble(
         forget_contact=world.forget_contact,
     )
     alerts = Alerts(planner.announce, partitions)
-    return Parts(facts, log, preferences, subscriptions, feeds, planner, alerts, dispatcher)
+    replies = SmsReplies(planner.queue, partitions, world.clock)
+    return Parts(
+        facts, log, preferences, subscriptions, feeds, planner, alerts, replies, dispatcher
+    )

@@ -37,6 +37,7 @@ from notification.domain.recipients import (
     feed_item_of,
     reporter_channels,
 )
+from notification.domain.replies import KINDS as REPLY_KINDS
 from notification.domain.sms import segments
 from notification.messages import Composer, Links, feed_item, webhook_body, when
 from notification.outbox import Entry, log_name
@@ -259,6 +260,7 @@ def test_a_reporter_context_has_the_links_the_secret_and_local_dates(composer: C
         "access_secret": SECRET,
         "category_name": "",
         "deadline": "",
+        "came_by_sms": False,
         "until": "Selasa, 1 Desember 2026 pukul 23.59 WITA",
         "reason": "Menunggu konfirmasi kecamatan.",
     }
@@ -322,7 +324,7 @@ EMPTY_LABEL = re.compile(r"^[A-Z]\w*( \w+){0,4}:[ \t]*$", re.MULTILINE)
 def test_the_scenario_produces_every_kind_there_is_a_template_for() -> None:
     kinds = {x.delivery.kind for x in ENTRIES}
     templates = {p.stem for p in (TEMPLATES / "id").glob("*.j2") if not p.stem.startswith("_")}
-    assert kinds == templates - {"digest"}
+    assert kinds == templates - {"digest"} - set(REPLY_KINDS.values())
 
 
 def test_every_notice_is_a_feed_item_and_its_audiences_messages() -> None:

@@ -38,6 +38,7 @@ COMMON: dict[str, object] = {
     "title": TITLE,
     "tracking_url": TRACKING_URL,
     "access_secret": "",
+    "came_by_sms": False,
 }
 OFFICER: dict[str, object] = {"agency_name": AGENCY, "inbox_url": INBOX_URL}
 
@@ -104,7 +105,29 @@ OTHER_KINDS: dict[str, dict[str, object]] = {
         "spikes_url": "https://admin.lapor.go.id/statistik/lonjakan",
     },
 }
-KINDS = {**REPORTER_KINDS, **OFFICER_KINDS, **OTHER_KINDS}
+STATUS_LABELS: dict[str, object] = {
+    "status_label_id": "Menunggu Tanggapan Pelapor",
+    "status_label_en": "Awaiting the reporter",
+    "agency_name": AGENCY,
+}
+# Replies to a citizen's SMS to 1708: about a report, or about none (tracking_id "").
+SMS_REPLY_KINDS: dict[str, dict[str, object]] = {
+    "sms_added": STATUS_LABELS,
+    "sms_status": STATUS_LABELS,
+    "sms_not_now": STATUS_LABELS,
+}
+SMS_GENERAL_KINDS: dict[str, dict[str, object]] = {
+    "sms_help": {"tracking_id": ""},
+    "sms_too_short": {"tracking_id": ""},
+    "sms_not_found": {"tracking_id": ""},
+}
+KINDS = {
+    **REPORTER_KINDS,
+    **OFFICER_KINDS,
+    **OTHER_KINDS,
+    **SMS_REPLY_KINDS,
+    **SMS_GENERAL_KINDS,
+}
 
 # Other paths through the templates: optional values left empty and the other choices.
 VARIANTS: list[tuple[str, dict[str, object]]] = [
@@ -118,6 +141,8 @@ VARIANTS: list[tuple[str, dict[str, object]]] = [
     ("new_report", {"via": "escalated", "from_agency_name": "", "category_name": ""}),
     ("deadline_approaching", {"clock": "verify"}),
     ("warning", {"clock": "auto_close"}),
+    ("sms_status", {"agency_name": ""}),
+    ("information_requested", {"came_by_sms": True}),
 ]
 
 
@@ -182,7 +207,7 @@ def test_an_unknown_clock_fails_instead_of_printing_a_code(templates: Templates)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-@pytest.mark.parametrize("kind", sorted({**REPORTER_KINDS, **OFFICER_KINDS}))
+@pytest.mark.parametrize("kind", sorted({**REPORTER_KINDS, **OFFICER_KINDS, **SMS_REPLY_KINDS}))
 def test_a_short_text_starts_with_the_tracking_id_and_fits_three_sms(
     templates: Templates, kind: str, language: str
 ) -> None:
@@ -203,7 +228,7 @@ def test_a_long_question_keeps_the_tracking_id_first(templates: Templates, langu
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-@pytest.mark.parametrize("kind", sorted(OTHER_KINDS))
+@pytest.mark.parametrize("kind", sorted({**OTHER_KINDS, **SMS_GENERAL_KINDS}))
 def test_a_short_text_without_a_report_starts_with_the_name(
     templates: Templates, kind: str, language: str
 ) -> None:
@@ -257,3 +282,20 @@ def test_an_unknown_language_falls_back_to_indonesian(templates: Templates) -> N
 
     assert templates.render("routed", "fr", ask) == templates.render("routed", "id", ask)
     assert templates.render("routed", "en", ask) != templates.render("routed", "id", ask)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_reporter_who_came_by_sms_learns_to_answer_by_sms(
+    templates: Templates, language: str
+) -> None:
+    by_sms = templates.render(
+        "information_requested",
+        language,
+        context("information_requested", language, came_by_sms=True),
+    ).short
+    by_web = templates.render(
+        "information_requested", language, context("information_requested", language)
+    ).short
+
+    assert f"BALAS {TRACKING_ID}" in by_sms
+    assert "BALAS" not in by_web
