@@ -36,6 +36,9 @@ def _submitted(envelope: EventEnvelope, event: e.ReportSubmitted) -> ReportState
         language=event.language or "id",
         reporter=sealed,
         access_secret_sha256=event.access_secret_sha256,
+        origin_agency_code=event.origin_agency_code,
+        external_id=event.external_id,
+        updated_at=envelope.occurred_at.ToDatetime(UTC),
     )
 
 
@@ -156,7 +159,12 @@ def evolve(state: ReportState | None, envelope: EventEnvelope, event: Message) -
     step = STEPS.get(type(event))
     if step is None:
         raise ValueError(f"intake cannot fold {type(event).__name__}")
-    return _remember(replace(step(state, event), sequence=envelope.sequence), envelope)
+    moved = replace(
+        step(state, event),
+        sequence=envelope.sequence,
+        updated_at=envelope.occurred_at.ToDatetime(UTC),
+    )
+    return _remember(moved, envelope)
 
 
 def fold(events: list[tuple[EventEnvelope, Message]]) -> ReportState | None:

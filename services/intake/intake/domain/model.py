@@ -137,6 +137,11 @@ class ReportState:
     rating: int = 0
     appealed: bool = False
     answered: tuple[Answered, ...] = ()
+    # Imported from an agency's own system: that agency and its id for the report.
+    origin_agency_code: str = ""
+    external_id: str = ""
+    # The moment of the latest event (agencies' systems follow changes by it).
+    updated_at: datetime | None = None
 
     def answer_for(self, key: str) -> Answered | None:
         return next((a for a in self.answered if a.key == key), None)
