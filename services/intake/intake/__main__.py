@@ -2,10 +2,15 @@
 
 import asyncio
 
+from intake.agencies import RoutingAgencies
 from intake.agents import command_processing, state_projection
-from intake.api import build_app
-from intake.handlers import EventLog, ReportWriter, command_handlers
+from intake.api import build_app, principals
+from intake.credentials import Credentials
+from intake.handlers import EventLog, ReportWriter, command_handlers, utc_now
 from intake.identity import IdentityVault, master_key_from
+from intake.integration import AgencyIntegration
+from intake.integration_api import IMPORT_PATH, credentials_router, integration_router
+from intake.integration_rpc import integration_registration
 from intake.regions import load_region_codes
 from intake.rpc import registration
 from intake.settings import IntakeSettings
@@ -41,6 +46,9 @@ def bootstrap(platform: PlatformSettings, settings: IntakeSettings) -> ServiceRu
         caught_up=False,
     )
     reader = ReportReader(store, copy, vault)
+    credentials = Credentials(clients.database["integration_credentials"])
+    agencies = RoutingAgencies(settings.routing_target)
+    integration = AgencyIntegration(writer, store, copy, concurrency=settings.import_concurrency)
     signing_key = platform.jwt_signing_key.get_secret_value() if platform.jwt_signing_key else None
     projector = RecordProcessor(
         group_consumer(servers, STATE_GROUP, [REPORT_EVENTS]),
@@ -71,12 +79,26 @@ def bootstrap(platform: PlatformSettings, settings: IntakeSettings) -> ServiceRu
     return ServiceRuntime(
         name=NAME,
         endpoints=settings,
-        http=build_app(writer, reader, store, signing_key, settings.max_body_bytes),
+        http=build_app(
+            writer,
+            reader,
+            store,
+            signing_key,
+            settings.max_body_bytes,
+            channels=[
+                integration_router(integration, credentials),
+                credentials_router(credentials, agencies.name_of, principals(signing_key), utc_now),
+            ],
+            larger_bodies={IMPORT_PATH: settings.import_max_body_bytes},
+        ),
         readiness=clients.readiness,
-        grpc_services=[registration(writer, reader, signing_key)],
+        grpc_services=[
+            registration(writer, reader, signing_key),
+            integration_registration(integration, credentials),
+        ],
         loops=[projector.run, process_commands_once_caught_up],
         on_start=[start, projector.start, commands.start],
-        on_stop=[clients.stop, projector.stop, commands.stop],
+        on_stop=[clients.stop, projector.stop, commands.stop, agencies.close],
     )
 
 

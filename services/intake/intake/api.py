@@ -6,7 +6,7 @@ sends the report's access secret in ``X-Access-Secret``. Every command accepts
 """
 
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -218,7 +218,12 @@ def build_app(
     store: ReportStore,
     signing_key: str | None,
     max_body_bytes: int,
+    *,
+    channels: Sequence[APIRouter] = (),
+    larger_bodies: Mapping[str, int] | None = None,
 ) -> FastAPI:
+    """``channels``: the routers of further ways in; ``larger_bodies``: paths allowed bodies
+    over ``max_body_bytes`` (bulk imports), with their limits."""
     app = FastAPI(
         title="LAPOR! intake",
         description="Pintu masuk laporan warga / The front door for citizens' reports",
@@ -227,6 +232,8 @@ def build_app(
     who = principals(signing_key)
     app.include_router(reports_router(writer, reader, who))
     app.include_router(inbox_router(store, who))
+    for channel in channels:
+        app.include_router(channel)
     for exception, status in (
         (Invalid, 422),
         (NotFound, 404),
@@ -236,5 +243,5 @@ def build_app(
         (Unavailable, 503),
     ):
         app.add_exception_handler(exception, _error(status))
-    app.add_middleware(RequestGuard, max_bytes=max_body_bytes)
+    app.add_middleware(RequestGuard, max_bytes=max_body_bytes, larger=larger_bodies)
     return app

@@ -68,8 +68,10 @@ class Idempotency:
     digest: bytes
 
     @classmethod
-    def of(cls, key: str, scope: str, request: bytes) -> "Idempotency":
-        hashed = hashlib.sha256(b"idempotency-key\x00" + key.encode()).hexdigest()
+    def of(
+        cls, key: str, scope: str, request: bytes, namespace: bytes = b"idempotency-key"
+    ) -> "Idempotency":
+        hashed = hashlib.sha256(namespace + b"\x00" + key.encode()).hexdigest()
         return cls(hashed, hashlib.sha256(scope.encode() + b"\x00" + request).digest())
 
 

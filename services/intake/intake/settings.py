@@ -21,3 +21,15 @@ class IntakeSettings(ServiceEndpoints):
     max_body_bytes: int = Field(
         64 * 1024, ge=1024, description="Largest request body accepted, in bytes."
     )
+    routing_target: str = Field(
+        "127.0.0.1:50052",
+        description="routing's gRPC address: the agency directory integration keys are checked in.",
+    )
+    import_max_body_bytes: int = Field(
+        8 * 1024 * 1024,
+        ge=1024,
+        description="Largest bulk import body (POST /api/v1/integration/reports), in bytes.",
+    )
+    import_concurrency: int = Field(
+        32, ge=1, le=500, description="Reports of one bulk import written at the same time."
+    )

@@ -82,6 +82,7 @@ class ReportStore:
     async def prepare(self) -> None:
         await self._reports.create_index([("agency_code", ASCENDING), ("status", ASCENDING)])
         await self._reports.create_index([("submitted_at", DESCENDING)])
+        await self._reports.create_index([("updated_at", ASCENDING), ("_id", ASCENDING)])
 
     async def get(self, report_id: str) -> ReportState | None:
         document = await self._reports.find_one({"_id": report_id})
@@ -115,6 +116,26 @@ class ReportStore:
         projection = dict.fromkeys(INBOX_FIELDS, 1)
         cursor = self._reports.find(query, projection).sort("submitted_at", DESCENDING)
         return [document async for document in cursor.limit(limit)]
+
+    async def updates(
+        self, agency_code: str, after: tuple[datetime, str], limit: int
+    ) -> list[ReportState]:
+        """Reports an agency imported or that are now at it, changed after (moment, tracking id),
+        oldest change first."""
+        moment, report_id = after
+        query = {
+            "$and": [
+                {"$or": [{"agency_code": agency_code}, {"origin_agency_code": agency_code}]},
+                {
+                    "$or": [
+                        {"updated_at": {"$gt": moment}},
+                        {"updated_at": moment, "_id": {"$gt": report_id}},
+                    ]
+                },
+            ]
+        }
+        cursor = self._reports.find(query).sort([("updated_at", ASCENDING), ("_id", ASCENDING)])
+        return [_from_document(document) async for document in cursor.limit(limit)]
 
     async def count_by_status(self, agency_code: str) -> dict[str, int]:
         rows = await self._reports.aggregate(
