@@ -54,6 +54,19 @@ class FakeReportStore(ReportStore):
             {"_id": d["_id"], **{name: d[name] for name in INBOX_FIELDS}} for d in documents[:limit]
         ]
 
+    async def updates(
+        self, agency_code: str, after: tuple[datetime, str], limit: int
+    ) -> list[ReportState]:
+        found = [
+            s
+            for s in self.states.values()
+            if agency_code in (s.agency_code, s.origin_agency_code)
+            and s.updated_at is not None
+            and (s.updated_at, s.report_id) > after
+        ]
+        found.sort(key=lambda s: (s.updated_at, s.report_id))
+        return found[:limit]
+
     async def count_by_status(self, agency_code: str) -> dict[str, int]:
         counts: dict[str, int] = {}
         for state in self.states.values():
