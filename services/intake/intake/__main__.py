@@ -69,6 +69,10 @@ def bootstrap(platform: PlatformSettings, settings: IntakeSettings) -> ServiceRu
         await store.prepare()
         await copy.prepare()
 
+    async def stop() -> None:
+        await agencies.close()
+        await clients.stop()
+
     async def process_commands_once_caught_up() -> None:
         """Decide commands only against state that reflects the whole log."""
         await projector.caught_up.wait()
@@ -98,7 +102,7 @@ def bootstrap(platform: PlatformSettings, settings: IntakeSettings) -> ServiceRu
         ],
         loops=[projector.run, process_commands_once_caught_up],
         on_start=[start, projector.start, commands.start],
-        on_stop=[clients.stop, projector.stop, commands.stop, agencies.close],
+        on_stop=[stop, projector.stop, commands.stop],
     )
 
 
