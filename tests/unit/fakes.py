@@ -35,6 +35,10 @@ class FakeReportStore(ReportStore):
         await asyncio.sleep(0)  # a real store yields here: let other tasks interleave
         return self.states.get(report_id)
 
+    async def existing(self, report_ids: list[str]) -> set[str]:
+        await asyncio.sleep(0)
+        return {report_id for report_id in report_ids if report_id in self.states}
+
     async def save(self, state: ReportState, previous: int = 0) -> None:
         """Whatever ``previous`` says, the real store ends in the same place: the newer state."""
         await asyncio.sleep(0)

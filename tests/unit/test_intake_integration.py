@@ -164,6 +164,36 @@ async def test_a_reimport_creates_nothing_and_other_content_is_a_conflict(
     assert len(api.log.events) == 2
 
 
+async def test_one_external_id_twice_in_a_call_is_one_report(api: IntegrationApi) -> None:
+    key = await api.issue()
+    results = await api.imported(key, [item("A-1"), item("A-1"), item("A-1", title="Lain lagi")])
+    assert [r["outcome"] for r in results] == [
+        "IMPORT_OUTCOME_CREATED",
+        "IMPORT_OUTCOME_ALREADY_IMPORTED",
+        "IMPORT_OUTCOME_CONFLICT",
+    ]
+    assert len({r["tracking_id"] for r in results}) == 1
+    assert len(api.log.events) == 2
+
+
+async def test_a_batch_looks_its_reports_up_once_not_one_by_one(api: IntegrationApi) -> None:
+    key = await api.issue()
+    [old] = await api.imported(key, [item("A-0")])
+    looked_up: list[str] = []
+    get = api.fx.store.get
+
+    async def counted(report_id: str) -> Any:
+        looked_up.append(report_id)
+        return await get(report_id)
+
+    api.fx.store.get = counted  # type: ignore[method-assign]
+    results = await api.imported(key, [item("A-0"), *(item(f"A-{i}") for i in range(1, 6))])
+    assert [r["outcome"] for r in results] == ["IMPORT_OUTCOME_ALREADY_IMPORTED"] + [
+        "IMPORT_OUTCOME_CREATED"
+    ] * 5
+    assert looked_up == [old["tracking_id"]]
+
+
 async def test_the_same_external_id_of_two_agencies_is_two_reports(api: IntegrationApi) -> None:
     [ours] = await api.imported(await api.issue(), [item("A-1")])
     [theirs] = await api.imported(await api.issue(OTHER_AGENCY), [item("A-1")])
@@ -227,17 +257,17 @@ async def test_imports_of_one_call_run_concurrently_within_the_bound() -> None:
     running, most = 0, 0
     submit = api.fx.writer.submit
 
-    async def counted(*args: Any) -> Outcome:
+    async def counted(*args: Any, **options: Any) -> Outcome:
         nonlocal running, most
         running += 1
         most = max(most, running)
         await asyncio.sleep(0)
         try:
-            return await submit(*args)
+            return await submit(*args, **options)
         finally:
             running -= 1
 
-    api.fx.writer.submit = counted  # type: ignore[method-assign, assignment]
+    api.fx.writer.submit = counted  # type: ignore[method-assign]
     async with api.client:
         results = await api.imported(await api.issue(), [item(f"A-{i}") for i in range(10)])
     assert len(results) == 10

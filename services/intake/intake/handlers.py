@@ -178,11 +178,14 @@ class ReportWriter:
         identity: ReporterIdentity | None,
         cause: Causation,
         idempotency: Idempotency | None,
+        *,
         decision: SubmitDecision = decide_submit,
+        absent: bool = False,
     ) -> Outcome:
         """File a report (``decision`` turns the submission into its events). With an idempotency
         key, its tracking id and secret derive from the key, so a retry, even after a crash,
-        finds the report it created."""
+        finds the report it created. ``absent``: the caller just found no report under the key
+        (one lookup for a whole batch), trusted unless this process has written to it since."""
         if idempotency is None:
             report_id, secret = tracking_id_from(os.urandom(8)), _secret_text(os.urandom(16))
         else:
@@ -190,7 +193,8 @@ class ReportWriter:
             secret = _secret_text(self._vault.derive("access-secret", idempotency.key))
         async with self._locks.hold(report_id):
             # A random id is new; one derived from an idempotency key may be a retry.
-            state = await self._store.get(report_id) if idempotency else None
+            looked_up = absent and not self._appended.get(report_id)
+            state = await self._store.get(report_id) if idempotency and not looked_up else None
             self._check_current(report_id, state)
             if state is not None:
                 return replace(self._replayed(state, idempotency), access_secret=secret)

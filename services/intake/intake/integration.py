@@ -98,12 +98,23 @@ class AgencyIntegration:
         if not reports or len(reports) > MAX_BATCH:
             raise Invalid([f"send 1 to {MAX_BATCH} reports per call, not {len(reports)}"])
         cause = Causation(Actor(kind=ACTOR_KIND_OFFICER, id=importer.agency_code), correlation_id)
+        keys = [
+            self._idempotency(importer, r.external_id, r.SerializeToString(deterministic=True))
+            for r in reports
+        ]
+        ids = [self._writer.report_id_for(key) for key in keys]
+        existing = await self._store.existing(ids)
 
-        async def one(report: pb.ExternalReport) -> pb.ImportResult:
+        async def one(report: pb.ExternalReport, key: Idempotency, absent: bool) -> pb.ImportResult:
             async with self._slots:
-                return await self._import(importer, report, cause)
+                return await self._import(importer, report, key, cause, absent)
 
-        results = await asyncio.gather(*(one(report) for report in reports))
+        results = await asyncio.gather(
+            *(
+                one(report, key, report_id not in existing)
+                for report, key, report_id in zip(reports, keys, ids, strict=True)
+            )
+        )
         return pb.ImportReportsResponse(results=results)
 
     def _idempotency(self, importer: Importer, external_id: str, request: bytes) -> Idempotency:
@@ -111,11 +122,14 @@ class AgencyIntegration:
         return Idempotency.of(key, "import", request, namespace=NAMESPACE)
 
     async def _import(
-        self, importer: Importer, report: pb.ExternalReport, cause: Causation
+        self,
+        importer: Importer,
+        report: pb.ExternalReport,
+        idempotency: Idempotency,
+        cause: Causation,
+        absent: bool,
     ) -> pb.ImportResult:
         result = pb.ImportResult(external_id=report.external_id)
-        request = report.SerializeToString(deterministic=True)
-        idempotency = self._idempotency(importer, report.external_id, request)
         now = self._clock()
         try:
             command, identity = _submission(report)
@@ -124,7 +138,8 @@ class AgencyIntegration:
                 identity,
                 cause,
                 idempotency,
-                lambda submission, regions: decide_import(submission, importer, now, regions),
+                decision=lambda c, regions: decide_import(c, importer, now, regions),
+                absent=absent,
             )
         except Invalid as exc:
             result.outcome, result.problems[:] = pb.IMPORT_OUTCOME_INVALID, exc.problems

@@ -88,6 +88,11 @@ class ReportStore:
         document = await self._reports.find_one({"_id": report_id})
         return None if document is None else _from_document(document)
 
+    async def existing(self, report_ids: list[str]) -> set[str]:
+        """Which of these reports exist, in one query (a bulk import's retries)."""
+        cursor = self._reports.find({"_id": {"$in": report_ids}}, {"_id": 1})
+        return {document["_id"] async for document in cursor}
+
     async def save(self, state: ReportState, previous: int) -> None:
         """Store the state that follows stored sequence ``previous`` (0: a new report).
 
