@@ -35,6 +35,10 @@ class FakeReportStore(ReportStore):
         await asyncio.sleep(0)  # a real store yields here: let other tasks interleave
         return self.states.get(report_id)
 
+    async def many(self, report_ids: list[str]) -> dict[str, ReportState]:
+        await asyncio.sleep(0)
+        return {r: self.states[r] for r in report_ids if r in self.states}
+
     async def existing(self, report_ids: list[str]) -> set[str]:
         await asyncio.sleep(0)
         return {report_id for report_id in report_ids if report_id in self.states}
@@ -90,6 +94,17 @@ class FakeEventCopy(EventCopy):
         self.documents.setdefault(
             (envelope.report_id, envelope.sequence), envelope.SerializeToString()
         )
+
+    async def of_reports(self, report_ids: list[str]) -> dict[str, list[Event]]:
+        await asyncio.sleep(0)
+        return {
+            report_id: [
+                decode_event(raw)
+                for (stored_id, _), raw in sorted(self.documents.items())
+                if stored_id == report_id
+            ]
+            for report_id in report_ids
+        }
 
     async def of(self, report_id: str, last: int, until: datetime | None = None) -> list[Event]:
         await asyncio.sleep(0)

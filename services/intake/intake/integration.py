@@ -22,7 +22,7 @@ from intake.store import EventCopy, ReportStore
 from lapor.events.v1.envelope_pb2 import ACTOR_KIND_OFFICER, Actor
 from lapor.integration.v1 import integration_service_pb2 as pb
 from lapor.report.v1.events_pb2 import CHANNEL_AGENCY_SYSTEM, ReporterIdentity
-from lapor_common.envelope import Causation, timestamp
+from lapor_common.envelope import Causation, Event, timestamp
 from lapor_common.tracking import normalize_tracking_id
 
 DEFAULT_PAGE = 100
@@ -74,6 +74,36 @@ def _after(token: str) -> tuple[datetime, str]:
         return datetime.fromisoformat(moment), report_id
     except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
         raise Invalid(["page_token is not one this API gave"]) from exc
+
+
+def _present(state: ReportState, events: list[Event]) -> pb.AgencyReport:
+    label_id, label_en = STATUS_LABELS[state.status]
+    report = pb.AgencyReport(
+        tracking_id=state.report_id,
+        external_id=state.external_id,
+        origin_agency_code=state.origin_agency_code,
+        status=state.status.value,
+        status_label_id=label_id,
+        status_label_en=label_en,
+        agency_code=state.agency_code,
+        agency_name=state.agency_name,
+        sequence=state.sequence,
+        title=state.title,
+    )
+    if state.updated_at is not None:
+        report.updated_at.CopyFrom(timestamp(state.updated_at))
+    for event in events:
+        said = entry(event.envelope, event.payload, Role.OFFICER)
+        if said is not None and said.sequence <= state.sequence:
+            report.timeline.add(
+                sequence=said.sequence,
+                event_type=said.event_type,
+                occurred_at=timestamp(said.occurred_at),
+                actor=said.actor,
+                text_id=said.text_id,
+                text_en=said.text_en,
+            )
+    return report
 
 
 class AgencyIntegration:
@@ -168,12 +198,12 @@ class AgencyIntegration:
             self._writer.report_id_for(self._idempotency(importer, x, b"")): x for x in external_ids
         }
         named |= {normalize_tracking_id(t) or t: t for t in tracking_ids}
-        states = await asyncio.gather(*(self._store.get(report_id) for report_id in named))
-        for name, state in zip(named.values(), states, strict=True):
+        stored = await self._store.many(list(named))
+        for report_id, name in named.items():
+            state = stored.get(report_id)
             if state is None or not in_scope(state, importer.agency_code):
                 raise NotFound(f"no report {name!r} in your agency's scope")
-        found = [state for state in states if state is not None]
-        return pb.GetReportsResponse(reports=await self._present_all(found))
+        return pb.GetReportsResponse(reports=await self._present_all([stored[r] for r in named]))
 
     async def list_updates(
         self, importer: Importer, since: datetime | None, token: str, page_size: int
@@ -189,34 +219,7 @@ class AgencyIntegration:
         return answer
 
     async def _present_all(self, states: Sequence[ReportState]) -> list[pb.AgencyReport]:
-        return list(await asyncio.gather(*(self._present(state) for state in states)))
-
-    async def _present(self, state: ReportState) -> pb.AgencyReport:
-        events = await self._copy.of(state.report_id, state.sequence)
-        label_id, label_en = STATUS_LABELS[state.status]
-        report = pb.AgencyReport(
-            tracking_id=state.report_id,
-            external_id=state.external_id,
-            origin_agency_code=state.origin_agency_code,
-            status=state.status.value,
-            status_label_id=label_id,
-            status_label_en=label_en,
-            agency_code=state.agency_code,
-            agency_name=state.agency_name,
-            sequence=state.sequence,
-            title=state.title,
-        )
-        if state.updated_at is not None:
-            report.updated_at.CopyFrom(timestamp(state.updated_at))
-        for event in events:
-            said = entry(event.envelope, event.payload, Role.OFFICER)
-            if said is not None:
-                report.timeline.add(
-                    sequence=said.sequence,
-                    event_type=said.event_type,
-                    occurred_at=timestamp(said.occurred_at),
-                    actor=said.actor,
-                    text_id=said.text_id,
-                    text_en=said.text_en,
-                )
-        return report
+        if not states:
+            return []
+        events = await self._copy.of_reports([state.report_id for state in states])
+        return [_present(state, events[state.report_id]) for state in states]
