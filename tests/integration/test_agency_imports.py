@@ -178,9 +178,12 @@ async def test_updates_page_through_the_real_store_and_stay_in_scope(stack: Stac
     assert [r["tracking_id"] for r in by_external.json()["reports"]] == [mine[0]["tracking_id"]]
 
 
-async def test_a_revoked_key_is_refused(stack: Stack) -> None:
+async def test_a_revoked_key_is_refused_and_listed_as_revoked(stack: Stack) -> None:
     key = await stack.key(AGENCY)
     await stack.credentials.revoke(key.split("_")[1], _now())
+    [listed] = await stack.credentials.listing(AGENCY)
+    assert (listed.key_id, listed.revoked_at is not None) == (key.split("_")[1], True)
+    assert key.split("_", 2)[2] not in repr(listed)
     response = await stack.client.post(
         REPORTS, json={"reports": [item("r-1")]}, headers={"X-Api-Key": key}
     )

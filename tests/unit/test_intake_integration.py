@@ -3,6 +3,7 @@ revoked by administrators; bulk imports, idempotent on the external id; reads wi
 agency's scope only; changes page by page; the same over gRPC."""
 
 import asyncio
+import base64
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -355,7 +356,12 @@ async def test_updates_come_oldest_first_page_by_page(api: IntegrationApi) -> No
 
 @pytest.mark.parametrize(
     "params",
-    [{"page_token": "not-a-token"}, {"since": "2026-03-01T00:00:00"}, {"page_size": 501}],
+    [
+        {"page_token": "not-a-token"},
+        {"page_token": base64.urlsafe_b64encode(b"2026-03-01T00:00:00|X").decode()},
+        {"since": "2026-03-01T00:00:00"},
+        {"page_size": 501},
+    ],
 )
 async def test_a_bad_page_request_is_refused(api: IntegrationApi, params: dict[str, Any]) -> None:
     response = await api.client.get(

@@ -61,7 +61,7 @@ def _submission(report: pb.ExternalReport) -> tuple[SubmitReport, ReporterIdenti
     return command, identity_of(r.name, r.phone, r.email, r.id_number)
 
 
-def page_token(state: ReportState) -> str:
+def _page_token(state: ReportState) -> str:
     assert state.updated_at is not None
     text = f"{state.updated_at.isoformat()}|{state.report_id}"
     return base64.urlsafe_b64encode(text.encode()).decode()
@@ -71,9 +71,29 @@ def _after(token: str) -> tuple[datetime, str]:
     """Where a page token says the next page starts: after (moment, tracking id)."""
     try:
         moment, _, report_id = base64.urlsafe_b64decode(token.encode()).decode().partition("|")
-        return datetime.fromisoformat(moment), report_id
+        after = datetime.fromisoformat(moment)
     except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
         raise Invalid(["page_token is not one this API gave"]) from exc
+    if after.tzinfo is None:
+        raise Invalid(["page_token is not one this API gave"])
+    return after, report_id
+
+
+def _timeline(events: list[Event], last: int) -> list[pb.TimelineEntry]:
+    """The report's events up to ``last`` as the agency's officers read them."""
+    said = [entry(e.envelope, e.payload, Role.OFFICER) for e in events]
+    return [
+        pb.TimelineEntry(
+            sequence=s.sequence,
+            event_type=s.event_type,
+            occurred_at=timestamp(s.occurred_at),
+            actor=s.actor,
+            text_id=s.text_id,
+            text_en=s.text_en,
+        )
+        for s in said
+        if s is not None and s.sequence <= last
+    ]
 
 
 def _present(state: ReportState, events: list[Event]) -> pb.AgencyReport:
@@ -92,17 +112,7 @@ def _present(state: ReportState, events: list[Event]) -> pb.AgencyReport:
     )
     if state.updated_at is not None:
         report.updated_at.CopyFrom(timestamp(state.updated_at))
-    for event in events:
-        said = entry(event.envelope, event.payload, Role.OFFICER)
-        if said is not None and said.sequence <= state.sequence:
-            report.timeline.add(
-                sequence=said.sequence,
-                event_type=said.event_type,
-                occurred_at=timestamp(said.occurred_at),
-                actor=said.actor,
-                text_id=said.text_id,
-                text_en=said.text_en,
-            )
+    report.timeline.extend(_timeline(events, state.sequence))
     return report
 
 
@@ -215,7 +225,7 @@ class AgencyIntegration:
         states = await self._store.updates(importer.agency_code, after, size + 1)
         answer = pb.ListUpdatesResponse(reports=await self._present_all(states[:size]))
         if len(states) > size:
-            answer.next_page_token = page_token(states[size - 1])
+            answer.next_page_token = _page_token(states[size - 1])
         return answer
 
     async def _present_all(self, states: Sequence[ReportState]) -> list[pb.AgencyReport]:
