@@ -19,6 +19,7 @@ log = logging.getLogger("gateway")
 ROUTES: list[tuple[str, str, int]] = [
     ("/api/v1/reports", "INTAKE", 8001),
     ("/api/v1/inbox", "INTAKE", 8001),
+    ("/api/v1/integration", "INTAKE", 8001),
     ("/api/v1/sms", "INTAKE", 8001),
     ("/open311", "INTAKE", 8001),
     ("/openapi.json", "INTAKE", 8001),

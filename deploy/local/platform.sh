@@ -31,6 +31,8 @@ for name in "${services[@]}"; do
 done
 # Escalation asks routing for escalation chains.
 export ESCALATION_ROUTING_TARGET="${ESCALATION_ROUTING_TARGET:-127.0.0.1:$ROUTING_GRPC_PORT}"
+# Intake asks routing's directory before issuing an agency's integration key.
+export INTAKE_ROUTING_TARGET="${INTAKE_ROUTING_TARGET:-127.0.0.1:$ROUTING_GRPC_PORT}"
 # Analytics asks routing for category names, programmes and agency names.
 export ANALYTICS_ROUTING_TARGET="${ANALYTICS_ROUTING_TARGET:-127.0.0.1:$ROUTING_GRPC_PORT}"
 # Intake's Open311 API asks routing for services and agencies, escalation for deadlines.

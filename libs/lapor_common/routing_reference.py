@@ -1,6 +1,6 @@
 """Routing's reference data asked over gRPC (lapor.routing.v1.RoutingService) and remembered
-for a while: the category taxonomy and agencies' names. Used by intake (Open311 services,
-jurisdictions) and analytics (labels for statistics)."""
+for a while: the category taxonomy and agencies. Used by intake (Open311 services,
+jurisdictions, integration keys' agencies) and analytics (labels for statistics)."""
 
 import asyncio
 import logging
@@ -40,7 +40,7 @@ class RoutingReference:
         self._routing = pb_grpc.RoutingServiceStub(self._channel)
         self._keep_s = keep_seconds
         self._categories: tuple[float, dict[str, Category]] = (0.0, {})
-        self._agencies: dict[str, tuple[float, str | None]] = {}
+        self._agencies: dict[str, tuple[float, pb.Agency | None]] = {}
         self._limit = asyncio.Semaphore(_PARALLEL)
 
     def _fresh(self, known_at: float) -> bool:
@@ -67,9 +67,9 @@ class RoutingReference:
         self._categories = (time.monotonic(), fresh)
         return fresh
 
-    async def agency_name(self, code: str) -> str | None:
-        """The agency's name, None when routing's directory has no such agency; raises
-        RoutingUnavailable when routing cannot be reached and the code was never seen."""
+    async def agency(self, code: str) -> pb.Agency | None:
+        """The directory's agency, None when it has no such agency; raises RoutingUnavailable
+        when routing cannot be reached and the code was never seen."""
         known = self._agencies.get(code)
         if known and self._fresh(known[0]):
             return known[1]
@@ -83,11 +83,17 @@ class RoutingReference:
                 if known:
                     return known[1]
                 raise RoutingUnavailable(f"routing did not answer: {exc.code().name}") from exc
-            name = None
+            agency = None
         else:
-            name = answer.agency.name or code
-        self._agencies[code] = (time.monotonic(), name)
-        return name
+            agency = answer.agency
+        self._agencies[code] = (time.monotonic(), agency)
+        return agency
+
+    async def agency_name(self, code: str) -> str | None:
+        """The agency's name (its code when it has none), None when the directory has no such
+        agency; raises RoutingUnavailable as ``agency`` does."""
+        agency = await self.agency(code)
+        return None if agency is None else agency.name or code
 
     async def agency_names(self, codes: list[str]) -> dict[str, str]:
         """Names for codes; a code routing does not know, or cannot name now, stands for itself."""

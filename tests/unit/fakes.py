@@ -36,6 +36,14 @@ class FakeReportStore(ReportStore):
         await asyncio.sleep(0)  # a real store yields here: let other tasks interleave
         return self.states.get(report_id)
 
+    async def many(self, report_ids: list[str]) -> dict[str, ReportState]:
+        await asyncio.sleep(0)
+        return {r: self.states[r] for r in report_ids if r in self.states}
+
+    async def existing(self, report_ids: list[str]) -> set[str]:
+        await asyncio.sleep(0)
+        return {report_id for report_id in report_ids if report_id in self.states}
+
     async def save(self, state: ReportState, previous: int = 0) -> None:
         """Whatever ``previous`` says, the real store ends in the same place: the newer state."""
         await asyncio.sleep(0)
@@ -70,6 +78,19 @@ class FakeReportStore(ReportStore):
         found.sort(key=lambda s: s.submitted_at, reverse=True)
         return found[: query.limit]
 
+    async def updates(
+        self, agency_code: str, after: tuple[datetime, str], limit: int
+    ) -> list[ReportState]:
+        found = [
+            s
+            for s in self.states.values()
+            if agency_code in (s.agency_code, s.origin_agency_code)
+            and s.updated_at is not None
+            and (s.updated_at, s.report_id) > after
+        ]
+        found.sort(key=lambda s: (s.updated_at, s.report_id))
+        return found[:limit]
+
     async def count_by_status(self, agency_code: str) -> dict[str, int]:
         counts: dict[str, int] = {}
         for state in self.states.values():
@@ -89,6 +110,17 @@ class FakeEventCopy(EventCopy):
         self.documents.setdefault(
             (envelope.report_id, envelope.sequence), envelope.SerializeToString()
         )
+
+    async def of_reports(self, report_ids: list[str]) -> dict[str, list[Event]]:
+        await asyncio.sleep(0)
+        return {
+            report_id: [
+                decode_event(raw)
+                for (stored_id, _), raw in sorted(self.documents.items())
+                if stored_id == report_id
+            ]
+            for report_id in report_ids
+        }
 
     async def of(self, report_id: str, last: int, until: datetime | None = None) -> list[Event]:
         await asyncio.sleep(0)

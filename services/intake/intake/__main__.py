@@ -7,11 +7,16 @@ from datetime import timedelta
 
 from fastapi import APIRouter
 
+from intake.agencies import issuable_agency
 from intake.agents import command_processing, state_projection
-from intake.api import build_app
+from intake.api import build_app, principals
+from intake.credentials import Credentials
 from intake.domain.open311_input import ApiKeys
 from intake.handlers import EventLog, ReportWriter, command_handlers, utc_now
 from intake.identity import IdentityVault, master_key_from
+from intake.integration import AgencyIntegration
+from intake.integration_api import IMPORT_PATH, credentials_router, integration_router
+from intake.integration_rpc import integration_registration
 from intake.open311_api import open311_router
 from intake.open311_handlers import Open311
 from intake.open311_ports import EscalationDeadlines, Open311Tokens
@@ -28,7 +33,7 @@ from lapor_common.kafka_io import RecordProcessor, group_consumer
 from lapor_common.logs import configure_logging
 from lapor_common.regions import region_names
 from lapor_common.routing_reference import RoutingReference
-from lapor_common.runtime import ServiceRuntime, serve
+from lapor_common.runtime import GrpcRegistration, ServiceRuntime, serve
 from lapor_common.settings import PlatformSettings
 from lapor_common.topics import REPORT_COMMANDS, REPORT_EVENTS
 
@@ -100,6 +105,21 @@ def _open311(
     )
 
 
+def _integration(
+    core: Core, settings: IntakeSettings, routing: RoutingReference, signing_key: str | None
+) -> tuple[list[APIRouter], GrpcRegistration]:
+    """Agencies' own systems: bulk imports and their follow-up, with administrators' keys."""
+    credentials = Credentials(core.clients.database["integration_credentials"])
+    integration = AgencyIntegration(
+        core.writer, core.store, core.copy, concurrency=settings.import_concurrency
+    )
+    routers = [
+        integration_router(integration, credentials),
+        credentials_router(credentials, issuable_agency(routing), principals(signing_key), utc_now),
+    ]
+    return routers, integration_registration(integration, credentials)
+
+
 def bootstrap(platform: PlatformSettings, settings: IntakeSettings) -> ServiceRuntime:
     servers = platform.kafka_bootstrap_servers
     core = _core(platform, settings)
@@ -109,7 +129,8 @@ def bootstrap(platform: PlatformSettings, settings: IntakeSettings) -> ServiceRu
     routing = RoutingReference(settings.routing_target)
     deadlines = EscalationDeadlines(settings.escalation_target)
     sms_channel, sms, sms_parts = _sms(core, settings)
-    channels = [sms_channel, _open311(core, settings, routing, deadlines)]
+    integration_routers, integration_rpc = _integration(core, settings, routing, signing_key)
+    channels = [sms_channel, _open311(core, settings, routing, deadlines), *integration_routers]
     projector = RecordProcessor(
         group_consumer(servers, STATE_GROUP, [REPORT_EVENTS]),
         clients.producer,
@@ -157,10 +178,16 @@ def bootstrap(platform: PlatformSettings, settings: IntakeSettings) -> ServiceRu
         name=NAME,
         endpoints=settings,
         http=build_app(
-            writer, reader, store, signing_key, settings.max_body_bytes, channels=channels
+            writer,
+            reader,
+            store,
+            signing_key,
+            settings.max_body_bytes,
+            channels=channels,
+            larger_bodies={IMPORT_PATH: settings.import_max_body_bytes},
         ),
         readiness=clients.readiness,
-        grpc_services=[registration(writer, reader, signing_key)],
+        grpc_services=[registration(writer, reader, signing_key), integration_rpc],
         loops=[projector.run, process_commands_once_caught_up, finish_long_sms],
         on_start=[start, projector.start, commands.start],
         on_stop=[stop, projector.stop, commands.stop],

@@ -6,7 +6,7 @@ sends the report's access secret in ``X-Access-Secret``. Every command accepts
 """
 
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -220,8 +220,11 @@ def build_app(
     max_body_bytes: int,
     *,
     channels: Sequence[APIRouter] = (),
+    larger_bodies: Mapping[str, int] | None = None,
 ) -> FastAPI:
-    """``channels``: the routers of further ways in (SMS 1708, Open311, agencies' systems)."""
+    """``channels``: the routers of further ways in (SMS 1708, Open311, agencies' systems);
+    ``larger_bodies``: paths allowed bodies over ``max_body_bytes`` (bulk imports), with their
+    limits."""
     app = FastAPI(
         title="LAPOR! intake",
         description="Pintu masuk laporan warga / The front door for citizens' reports",
@@ -241,5 +244,5 @@ def build_app(
         (Unavailable, 503),
     ):
         app.add_exception_handler(exception, _error(status))
-    app.add_middleware(RequestGuard, max_bytes=max_body_bytes)
+    app.add_middleware(RequestGuard, max_bytes=max_body_bytes, larger=larger_bodies)
     return app

@@ -40,6 +40,7 @@ from lapor_common.topics import REPORT_EVENTS
 from lapor_common.tracking import tracking_id_from
 
 Clock = Callable[[], datetime]
+SubmitDecision = Callable[[SubmitReport, Callable[[str], bool]], list[Message]]
 # How many reports' latest writes this process remembers.
 RECENT_MEMORY = 100_000
 
@@ -67,8 +68,10 @@ class Idempotency:
     digest: bytes
 
     @classmethod
-    def of(cls, key: str, scope: str, request: bytes) -> "Idempotency":
-        hashed = hashlib.sha256(b"idempotency-key\x00" + key.encode()).hexdigest()
+    def of(
+        cls, key: str, scope: str, request: bytes, namespace: bytes = b"idempotency-key"
+    ) -> "Idempotency":
+        hashed = hashlib.sha256(namespace + b"\x00" + key.encode()).hexdigest()
         return cls(hashed, hashlib.sha256(scope.encode() + b"\x00" + request).digest())
 
 
@@ -175,21 +178,27 @@ class ReportWriter:
         identity: ReporterIdentity | None,
         cause: Causation,
         idempotency: Idempotency | None,
+        *,
+        decision: SubmitDecision = decide_submit,
+        absent: bool = False,
     ) -> Outcome:
-        """File a report. With an idempotency key, its tracking id and secret derive from the key,
-        so a retry, even after a crash, finds the report it created."""
+        """File a report (``decision`` turns the submission into its events). With an idempotency
+        key, its tracking id and secret derive from the key, so a retry, even after a crash,
+        finds the report it created. ``absent``: the caller just found no report under the key
+        (one lookup for a whole batch), trusted unless this process has written to it since."""
         if idempotency is None:
             report_id, secret = tracking_id_from(os.urandom(8)), _secret_text(os.urandom(16))
         else:
-            report_id = tracking_id_from(self._vault.derive("tracking-id", idempotency.key))
+            report_id = self.report_id_for(idempotency)
             secret = _secret_text(self._vault.derive("access-secret", idempotency.key))
         async with self._locks.hold(report_id):
             # A random id is new; one derived from an idempotency key may be a retry.
-            state = await self._store.get(report_id) if idempotency else None
+            looked_up = absent and not self._appended.get(report_id)
+            state = await self._store.get(report_id) if idempotency and not looked_up else None
             self._check_current(report_id, state)
             if state is not None:
                 return replace(self._replayed(state, idempotency), access_secret=secret)
-            decide_submit(command, self._region_exists)  # refuse bad input before sealing
+            decision(command, self._region_exists)  # refuse bad input before sealing
             sealed = await self._vault.seal(identity, secret) if identity is not None else None
             submission = replace(
                 command,
@@ -198,9 +207,13 @@ class ReportWriter:
                 gave_email=bool(identity and identity.email),
                 gave_phone=bool(identity and identity.phone),
             )
-            payloads = decide_submit(submission, self._region_exists)
+            payloads = decision(submission, self._region_exists)
             state, _ = await self._append(None, report_id, payloads, cause, idempotency)
         return Outcome(report_id, state.sequence, state.status, access_secret=secret)
+
+    def report_id_for(self, idempotency: Idempotency) -> str:
+        """The tracking id a submission under this idempotency key has (or will have)."""
+        return tracking_id_from(self._vault.derive("tracking-id", idempotency.key))
 
     async def act(
         self,
@@ -289,8 +302,10 @@ class ReportWriter:
             for i, payload in enumerate(payloads, start=1)
         ]
         if idempotency is not None:
-            events[-1].envelope.idempotency_key = idempotency.key
-            events[-1].envelope.request_digest = idempotency.digest
+            # A new report's answer is kept for good on its first event; a command's on its last.
+            answered = events[0 if state is None else -1].envelope
+            answered.idempotency_key = idempotency.key
+            answered.request_digest = idempotency.digest
         await self._events.append(events)
         self._appended.note(report_id, events[-1].envelope.sequence)
         for event in events:

@@ -22,7 +22,11 @@ class IntakeSettings(ServiceEndpoints):
         64 * 1024, ge=1024, description="Largest request body accepted, in bytes."
     )
     routing_target: str = Field(
-        "127.0.0.1:50052", description="routing's gRPC address: Open311 services and agencies."
+        "127.0.0.1:50052",
+        description=(
+            "routing's gRPC address: Open311 services, jurisdictions and integration keys' "
+            "agencies."
+        ),
     )
     escalation_target: str = Field(
         "127.0.0.1:50053", description="escalation's gRPC address: Open311 expected_datetime."
@@ -40,4 +44,12 @@ class IntakeSettings(ServiceEndpoints):
     )
     sms_part_wait_seconds: float = Field(
         600.0, gt=0, description="How long a long SMS waits for its missing parts."
+    )
+    import_max_body_bytes: int = Field(
+        8 * 1024 * 1024,
+        ge=1024,
+        description="Largest bulk import body (POST /api/v1/integration/reports), in bytes.",
+    )
+    import_concurrency: int = Field(
+        32, ge=1, le=500, description="Reports of one bulk import written at the same time."
     )

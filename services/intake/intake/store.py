@@ -89,10 +89,21 @@ class ReportStore:
         await self._reports.create_index(
             [("confidential", ASCENDING), ("submitted_at", DESCENDING)]
         )
+        await self._reports.create_index([("updated_at", ASCENDING), ("_id", ASCENDING)])
 
     async def get(self, report_id: str) -> ReportState | None:
         document = await self._reports.find_one({"_id": report_id})
         return None if document is None else _from_document(document)
+
+    async def many(self, report_ids: list[str]) -> dict[str, ReportState]:
+        """The stored reports among these, in one query."""
+        cursor = self._reports.find({"_id": {"$in": report_ids}})
+        return {document["_id"]: _from_document(document) async for document in cursor}
+
+    async def existing(self, report_ids: list[str]) -> set[str]:
+        """Which of these reports exist, in one query (a bulk import's retries)."""
+        cursor = self._reports.find({"_id": {"$in": report_ids}}, {"_id": 1})
+        return {document["_id"] async for document in cursor}
 
     async def save(self, state: ReportState, previous: int) -> None:
         """Store the state that follows stored sequence ``previous`` (0: a new report).
@@ -141,6 +152,26 @@ class ReportStore:
         cursor = self._reports.find(where).sort("submitted_at", DESCENDING).limit(query.limit)
         return [_from_document(document) async for document in cursor]
 
+    async def updates(
+        self, agency_code: str, after: tuple[datetime, str], limit: int
+    ) -> list[ReportState]:
+        """Reports an agency imported or that are now at it, changed after (moment, tracking id),
+        oldest change first."""
+        moment, report_id = after
+        query = {
+            "$and": [
+                {"$or": [{"agency_code": agency_code}, {"origin_agency_code": agency_code}]},
+                {
+                    "$or": [
+                        {"updated_at": {"$gt": moment}},
+                        {"updated_at": moment, "_id": {"$gt": report_id}},
+                    ]
+                },
+            ]
+        }
+        cursor = self._reports.find(query).sort([("updated_at", ASCENDING), ("_id", ASCENDING)])
+        return [_from_document(document) async for document in cursor.limit(limit)]
+
     async def count_by_status(self, agency_code: str) -> dict[str, int]:
         rows = await self._reports.aggregate(
             [
@@ -172,6 +203,16 @@ class EventCopy:
             await self._events.insert_one(document)
         except DuplicateKeyError:
             return
+
+    async def of_reports(self, report_ids: list[str]) -> dict[str, list[Event]]:
+        """Many reports' events, each report's in order, in one query: where the server reads
+        the whole collection for it, once for a page of reports beats once per event."""
+        found: dict[str, list[Event]] = {report_id: [] for report_id in report_ids}
+        async for document in self._events.find({"report_id": {"$in": report_ids}}):
+            found[document["report_id"]].append(decode_event(bytes(document["envelope"])))
+        for events in found.values():
+            events.sort(key=lambda event: event.envelope.sequence)
+        return found
 
     async def of(self, report_id: str, last: int, until: datetime | None = None) -> list[Event]:
         """The report's events 1..``last`` in order (upcast as any reader sees them), those up

@@ -73,6 +73,18 @@ def _open_report(case: Case, assessment: Assessment) -> OpenReport | None:
     )
 
 
+def needs_routing(payload: Message) -> bool:
+    """A new report, or one its agency declined back to routing. A report an agency's own
+    system imported is already at that agency (its desk received it): routing leaves it."""
+    if isinstance(payload, e.ReportSubmitted):
+        return not payload.origin_agency_code
+    return (
+        isinstance(payload, e.ReportForwarded)
+        and payload.kind == e.FORWARD_KIND_NOT_OUR_AUTHORITY
+        and not payload.to_agency_code
+    )
+
+
 class RoutingHandler:
     def __init__(
         self,
@@ -141,13 +153,7 @@ class RoutingHandler:
         return replace(case, agency_code=routed.agency_code, routed_category=category)
 
     async def _decide(self, event: Event, case: Case) -> None:
-        payload = event.payload
-        declined = (
-            isinstance(payload, e.ReportForwarded)
-            and payload.kind == e.FORWARD_KIND_NOT_OUR_AUTHORITY
-            and not payload.to_agency_code
-        )
-        if not isinstance(payload, e.ReportSubmitted) and not declined:
+        if not needs_routing(event.payload):
             return
         router = self._knowledge.router
         assessment = router.assess(case.title, case.body, case.region_code, case.category_code)

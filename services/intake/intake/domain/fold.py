@@ -41,6 +41,8 @@ def _submitted(envelope: EventEnvelope, event: e.ReportSubmitted) -> ReportState
             if event.HasField("location")
             else None
         ),
+        origin_agency_code=event.origin_agency_code,
+        external_id=event.external_id,
     )
 
 

@@ -143,6 +143,9 @@ class ReportState:
     updated_at: datetime | None = None
     # The agency's latest response or resolution, as the public timeline shows it.
     public_response: str = ""
+    # Imported from an agency's own system: that agency and its id for the report.
+    origin_agency_code: str = ""
+    external_id: str = ""
 
     def answer_for(self, key: str) -> Answered | None:
         return next((a for a in self.answered if a.key == key), None)

@@ -3,6 +3,7 @@
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from google.protobuf.message import Message
 
@@ -48,6 +49,11 @@ class SubmitReport:
     access_secret_sha256: bytes = b""
     gave_email: bool = False
     gave_phone: bool = False
+    # Imports from an agency's own system: that agency, its id for the report, and when its
+    # desk received it.
+    origin_agency_code: str = ""
+    external_id: str = ""
+    received_at: datetime | None = None
 
 
 def _length_problem(field: str, text: str, bounds: tuple[int, int]) -> list[str]:
@@ -108,7 +114,11 @@ def decide_submit(command: SubmitReport, region_exists: Callable[[str], bool]) -
         language=command.language,
         reporter_gave_email=command.gave_email,
         reporter_gave_phone=command.gave_phone,
+        origin_agency_code=command.origin_agency_code,
+        external_id=command.external_id,
     )
+    if command.received_at is not None:
+        submitted.received_at.FromDatetime(command.received_at)
     if command.location is not None:
         latitude, longitude = command.location
         submitted.location.CopyFrom(GeoPoint(latitude=latitude, longitude=longitude))
