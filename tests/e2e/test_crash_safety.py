@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from analytics.settings import AnalyticsSettings
 from intake.auth import issue_token
@@ -139,6 +140,8 @@ async def _count(uri: str, database: str, collection: str, ids: list[str]) -> in
         await client.close()
 
 
+# A bound, not a speed claim: 300 reports with four SIGKILLs take 4-5 minutes here.
+@pytest.mark.timeout(900)
 async def test_acknowledged_work_survives_kill_9_of_intake_and_the_projector(
     platform: Platform, infra: Infrastructure
 ) -> None:

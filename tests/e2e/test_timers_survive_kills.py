@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import httpx
+import pytest
 from aiokafka import AIOKafkaConsumer
 
 from escalation.domain.calendar import end_of_day, indonesian_calendar, local_day
@@ -92,6 +93,8 @@ async def _log(servers: str, report_id: str) -> list[tuple[str, Any]]:
     return found
 
 
+# A bound, not a speed claim: every earlier test's report misses its deadline with this one.
+@pytest.mark.timeout(900)
 async def test_every_deadline_fires_once_across_kills_and_climbs_the_chain(
     platform: Platform, infra: Infrastructure
 ) -> None:
