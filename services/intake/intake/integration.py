@@ -10,6 +10,7 @@ import asyncio
 import base64
 import binascii
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from intake.domain.imports import MAX_BATCH, Importer, decide_import, idempotency_text, in_scope
@@ -18,6 +19,7 @@ from intake.domain.submission import SubmitReport
 from intake.domain.timeline import entry
 from intake.handlers import Clock, Conflict, Idempotency, ReportWriter, utc_now
 from intake.requests import identity_of
+from intake.rpc import proto_submission
 from intake.store import EventCopy, ReportStore
 from lapor.events.v1.envelope_pb2 import ACTOR_KIND_OFFICER, Actor
 from lapor.integration.v1 import integration_service_pb2 as pb
@@ -41,19 +43,8 @@ def _received_at(report: pb.ExternalReport) -> datetime | None:
 
 
 def _submission(report: pb.ExternalReport) -> tuple[SubmitReport, ReporterIdentity | None]:
-    location = report.location if report.HasField("location") else None
-    command = SubmitReport(
-        type=report.type,
-        requires_examination=report.requires_examination,
-        title=report.title,
-        body=report.body,
-        category_code=report.category_code,
-        region_code=report.region_code,
-        location=(location.latitude, location.longitude) if location else None,
-        channel=CHANNEL_AGENCY_SYSTEM,
-        anonymous=report.anonymous,
-        confidential=report.confidential,
-        language=report.language or "id",
+    command = replace(
+        proto_submission(report, CHANNEL_AGENCY_SYSTEM),
         external_id=report.external_id,
         received_at=_received_at(report),
     )

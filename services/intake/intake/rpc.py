@@ -34,8 +34,10 @@ from lapor.events.v1.envelope_pb2 import (
     ACTOR_KIND_OFFICER,
     Actor,
 )
+from lapor.integration.v1.integration_service_pb2 import ExternalReport
 from lapor.report.v1 import report_service_pb2 as pb
 from lapor.report.v1 import report_service_pb2_grpc as pb_grpc
+from lapor.report.v1.events_pb2 import Channel
 from lapor_common.envelope import Causation
 from lapor_common.runtime import GrpcRegistration
 from lapor_common.tracking import normalize_tracking_id
@@ -106,7 +108,11 @@ def _view(view: View) -> pb.ReportView:
     return report
 
 
-def _submission(request: pb.SubmitReportRequest) -> SubmitReport:
+def proto_submission(
+    request: pb.SubmitReportRequest | ExternalReport, channel: Channel.ValueType
+) -> SubmitReport:
+    """A submission from a contract message with the report's fields (SubmitReportRequest, or an
+    agency system's ExternalReport)."""
     location = request.location if request.HasField("location") else None
     return SubmitReport(
         type=request.type,
@@ -116,7 +122,7 @@ def _submission(request: pb.SubmitReportRequest) -> SubmitReport:
         category_code=request.category_code,
         region_code=request.region_code,
         location=(location.latitude, location.longitude) if location else None,
-        channel=request.channel,
+        channel=channel,
         anonymous=request.anonymous,
         confidential=request.confidential,
         language=request.language or "id",
@@ -157,7 +163,9 @@ class ReportService(pb_grpc.ReportServiceServicer):
             identity = identity_of(r.name, r.phone, r.email, r.id_number)
             cause = Causation(Actor(kind=ACTOR_KIND_CITIZEN), self._correlation(context))
             idempotency = self._idempotency(request.idempotency_key, request, "submit")
-            outcome = await self._writer.submit(_submission(request), identity, cause, idempotency)
+            outcome = await self._writer.submit(
+                proto_submission(request, request.channel), identity, cause, idempotency
+            )
         except (Invalid, Refused, Unavailable) as exc:
             await _abort(context, exc)
         return pb.SubmitReportResponse(
