@@ -30,6 +30,8 @@ ROUTES: list[tuple[str, str, int]] = [
     ("/api/v1/notifications", "NOTIFICATION", 8004),
     ("/api/v1/stats", "ANALYTICS", 8005),
     ("/api/v1/open-data", "ANALYTICS", 8005),
+    # The web pages, shipped by intake (docs/adr/0003-web-front-end.md): everything else.
+    ("/", "INTAKE", 8001),
 ]
 # Hop-by-hop headers (RFC 9110 section 7.6.1) are not forwarded.
 _HOP_BY_HOP = {
