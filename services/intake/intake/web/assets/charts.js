@@ -29,17 +29,17 @@ function described(title, rows, chart) {
 // Horizontal bars, one row per [label, value], longest first as given.
 export function bars(title, rows) {
   if (!rows.length) return [h("p", { class: "muted", text: tr({ id: "Belum ada data.", en: "No data yet." }) })];
-  const row = 28;
+  const row = 34;
   const width = 600;
-  const labelWidth = 230;
+  const labelWidth = 250;
   const max = Math.max(...rows.map(([, value]) => value), 1);
   const chart = svg("svg", { viewBox: `0 0 ${width} ${rows.length * row + 4}` });
   rows.forEach(([label, value], i) => {
     const y = i * row + 2;
     const length = Math.max(((width - labelWidth - 70) * value) / max, value ? 2 : 0);
-    chart.append(svg("text", { x: 0, y: y + 17 }, label.length > 32 ? `${label.slice(0, 31)}…` : label),
+    chart.append(svg("text", { x: 0, y: y + 22 }, label.length > 24 ? `${label.slice(0, 23)}…` : label),
       svg("rect", { class: "bar", x: labelWidth, y: y + 4, width: length, height: row - 10, rx: 2 }),
-      svg("text", { x: labelWidth + length + 6, y: y + 17 }, number(value)));
+      svg("text", { x: labelWidth + length + 6, y: y + 22 }, number(value)));
   });
   return described(title, rows, chart);
 }
@@ -51,13 +51,14 @@ export function columns(title, rows) {
   const height = 180;
   const max = Math.max(...rows.map(([, value]) => value), 1);
   const step = width / rows.length;
-  const chart = svg("svg", { viewBox: `0 0 ${width} ${height + 24}` });
-  rows.forEach(([label, value], i) => {
+  const top = 24;
+  const chart = svg("svg", { viewBox: `0 0 ${width} ${top + height + 28}` });
+  rows.forEach(([, value], i) => {
     const tall = (height * value) / max;
-    chart.append(svg("rect", { class: "bar", x: i * step + 1, y: height - tall, width: Math.max(step - 2, 1), height: tall }));
+    chart.append(svg("rect", { class: "bar", x: i * step + 1, y: top + height - tall, width: Math.max(step - 2, 1), height: tall }));
   });
-  chart.append(svg("text", { x: 0, y: height + 18 }, rows[0][0]),
-    svg("text", { x: width, y: height + 18, "text-anchor": "end" }, rows[rows.length - 1][0]),
-    svg("text", { x: 0, y: 12 }, `max ${number(max)}`));
+  chart.append(svg("text", { x: 0, y: top + height + 22 }, rows[0][0]),
+    svg("text", { x: width, y: top + height + 22, "text-anchor": "end" }, rows[rows.length - 1][0]),
+    svg("text", { x: 0, y: 16 }, `max ${number(max)}`));
   return described(title, rows, chart);
 }

@@ -29,7 +29,7 @@ function clockText(clock) {
       : days === 0
         ? tr({ id: "hari ini", en: "today" })
         : tr({ id: "{n} hari kerja lagi", en: "{n} working days left" }, { n: days });
-  const label = clock.kind_label ? tr(clock.kind_label) : clock.kind;
+  const label = clock.kind_label ? tr(clock.kind_label) : clock.clock;
   return `${label}: ${when(clock.deadline_local || clock.deadline, false)} (${left})`;
 }
 
