@@ -4,16 +4,21 @@ Package-scoped: the services stop when the end-to-end tests end, so no running
 intake appends to the log while other tests act as its writer. Escalation reads
 its time from a file that stays at the moment the platform started unless a
 test advances it, so no deadline fires by the wall clock.
+
+Browser tests get headless Chromium (tests/browser.py): ``phone`` and ``desktop`` are pages
+in fresh contexts, on one browser for the package; they go to ``platform.base_url``.
 """
 
 import subprocess
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from playwright.async_api import Browser, Page
 
+from tests.browser import DESKTOP, PHONE, chromium, open_page
 from tests.infra import PLATFORM, Infrastructure
 
 SERVICES = ("intake", "routing", "escalation", "notification", "analytics")
@@ -64,3 +69,23 @@ def platform(infra: Infrastructure) -> Iterator[Platform]:
         yield running
     finally:
         subprocess.run([str(PLATFORM), "services-down"], env=env, check=False)
+
+
+@pytest.fixture(scope="package")
+async def browser() -> AsyncIterator[Browser]:
+    async with chromium() as started:
+        yield started
+
+
+@pytest.fixture
+async def phone(browser: Browser) -> AsyncIterator[Page]:
+    """A 360x740 touch screen at twice the pixel density."""
+    async with open_page(browser, PHONE) as page:
+        yield page
+
+
+@pytest.fixture
+async def desktop(browser: Browser) -> AsyncIterator[Page]:
+    """A 1280x800 screen."""
+    async with open_page(browser, DESKTOP) as page:
+        yield page

@@ -132,6 +132,7 @@ async def test_every_deadline_fires_once_across_kills_and_climbs_the_chain(
             lambda: _json(client, f"/api/v1/deadlines/{tracking_id}"),
             lambda d: d.get("agency_code") == escalated["agency"]["code"],
         )
+        policy = await _json(client, "/api/v1/deadlines/policy")
     # Every escalation cursor is past the deadline and intake has decided every command sent
     # so far: a second firing, had there been one, is on the log by now.
     await eventually(lambda: _cursors_past(infra, due), lambda past: past, timeout_s=60)
@@ -149,6 +150,10 @@ async def test_every_deadline_fires_once_across_kills_and_climbs_the_chain(
     assert sorted(c["clock"] for c in clocks["clocks"]) == ["completion", "first_response"]
     assert clocks["escalation_tier"] == 1
     assert all(c["zone"] for c in clocks["clocks"])
+    labels = {c["clock"]: c["kind_label"]["id"] for c in clocks["clocks"]}
+    assert labels == {"completion": "Penyelesaian", "first_response": "Tanggapan pertama"}
+    assert all(isinstance(c["working_days_left"], int) for c in clocks["clocks"])
+    assert policy["in_force"] == clocks["clocks"][0]["policy_version"]
 
 
 async def _json(client: httpx.AsyncClient, path: str) -> dict[str, Any]:

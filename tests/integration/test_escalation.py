@@ -1,7 +1,7 @@
 """Escalation over the real broker and database, with a test clock advanced instead of
 sleeping: a reminder a working day before the deadline, the miss and its escalation, timers
 that survive a restart, and a second firing that sends the same command (intake appends it
-once)."""
+once), and the HTTP API reading the stored clocks."""
 
 import contextlib
 import uuid
@@ -10,11 +10,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from aiokafka import AIOKafkaProducer, ConsumerRecord
 from google.protobuf.message import Message
 from pymongo.asynchronous.database import AsyncDatabase
 
+from escalation.api import deadlines_api
 from escalation.domain.calendar import indonesian_calendar
 from escalation.domain.clocks import Rules
 from escalation.domain.policy import load_policies
@@ -198,3 +200,28 @@ async def test_a_closed_reports_timers_are_forgotten(
     await escalation.tick([0])
     assert escalation.fired == 0
     assert await Reports(database["reports"]).get(report_id) is None
+
+
+async def test_the_api_reads_where_each_stored_clock_stands(
+    database: AsyncDatabase[Document], producer: AIOKafkaProducer, report_id: str
+) -> None:
+    """The clocks folded into the real database, read back through the HTTP API at the
+    service's own moment: working days left in Makassar's zone, the first one overdue."""
+    routed = datetime(2026, 3, 25, 9, tzinfo=WITA)
+    clock = FakeClock(datetime(2026, 4, 2, 0, 0, 1, tzinfo=WITA))  # first response: 1 April
+    escalation = _escalation(database, producer, clock)
+    submitted = e.ReportSubmitted(type=e.REPORT_TYPE_COMPLAINT, region_code="73.71")
+    await escalation.handle(_record(report_id, 1, submitted, routed - timedelta(days=5)))
+    await escalation.handle(_record(report_id, 2, e.ReportRouted(agency_code=DINKES), routed))
+    api = deadlines_api(Reports(database["reports"]), Warnings(database["warnings"]), RULES, clock)
+    transport = httpx.ASGITransport(app=api)
+    async with httpx.AsyncClient(transport=transport, base_url="http://escalation") as http:
+        answer = (await http.get(f"/api/v1/deadlines/{report_id.lower()}")).json()
+    clocks = {c["clock"]: c for c in answer["clocks"]}
+    assert (answer["tracking_id"], answer["agency_code"]) == (report_id, DINKES)
+    first, completion = clocks["first_response"], clocks["completion"]
+    assert (first["working_days_left"], first["overdue"]) == (-1, True)
+    # 6-10 and 13-15 April: Good Friday, the day after today, is off.
+    assert (completion["working_days_left"], completion["overdue"]) == (8, False)
+    assert completion["deadline_local"] == "2026-04-15T23:59:59.999000+08:00"
+    assert completion["kind_label"] == {"id": "Penyelesaian", "en": "Completion"}

@@ -51,6 +51,7 @@ def bootstrap(platform: PlatformSettings, settings: EscalationSettings) -> Servi
     rules = Rules(load_policies(settings.policies), indonesian_calendar(*settings.calendar_years))
     chains = RoutingChains(settings.routing_target)
     reports, warnings = Reports(db["reports"]), Warnings(db["warnings"])
+    clock = _clock(settings)
     escalation = Escalation(
         rules=rules,
         reports=reports,
@@ -58,14 +59,14 @@ def bootstrap(platform: PlatformSettings, settings: EscalationSettings) -> Servi
         warnings=warnings,
         producer=clients.producer,
         chains=chains,
-        clock=_clock(settings),
+        clock=clock,
     )
     consumer = group_consumer(platform.kafka_bootstrap_servers, NAME, [REPORT_EVENTS])
     processor = RecordProcessor(consumer, clients.producer, escalation.handle, NAME)
     return ServiceRuntime(
         name=NAME,
         endpoints=settings,
-        http=deadlines_api(reports, warnings),
+        http=deadlines_api(reports, warnings, rules, clock),
         readiness=clients.readiness,
         grpc_services=[registration(reports)],
         loops=[processor.run, _ticking(escalation, processor, settings.tick_seconds)],

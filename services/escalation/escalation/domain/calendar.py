@@ -43,6 +43,14 @@ class WorkingCalendar:
             count += self.is_working_day(day)
         return count
 
+    def working_days_left(self, today: date, last: date) -> int:
+        """Working days from ``today`` to a deadline's ``last`` day: those after today up to
+        it; 0 on the day itself; once it has passed, minus those after it up to today, and
+        at least 1 (the weekend after a Friday deadline is already a day late)."""
+        if today <= last:
+            return self.working_days_between(today, last)
+        return -max(1, self.working_days_between(last, today))
+
     def previous_working_day(self, day: date) -> date:
         day -= timedelta(days=1)
         while not self.is_working_day(day):

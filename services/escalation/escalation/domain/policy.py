@@ -59,12 +59,17 @@ class Policies:
 
     versions: tuple[Policy, ...]
 
+    def in_force(self, moment: datetime) -> Policy | None:
+        """The policy in force at a moment, None before the first took effect."""
+        found = [p for p in self.versions if p.effective_from <= moment]
+        return found[-1] if found else None
+
     def at(self, moment: datetime) -> Policy:
         """The policy in force at a moment."""
-        found = [p for p in self.versions if p.effective_from <= moment]
-        if not found:
+        policy = self.in_force(moment)
+        if policy is None:
             raise ValueError(f"no deadline policy was in force at {moment.isoformat()}")
-        return found[-1]
+        return policy
 
 
 def _policy(d: dict[str, Any]) -> Policy:
