@@ -38,12 +38,18 @@ function policy(p) {
     byCategory.length ? table(tr({ id: "Tenggat penyelesaian khusus per kategori", en: "Completion limits by category" }), byCategory) : null);
 }
 
+function consequences() {
+  return h("section", { class: "card" },
+    h("h2", { text: tr({ id: "Bila tenggat terlewat", en: "When a deadline is missed" }) }),
+    h("ul", {}, answer.clocks.map((clock) => h("li", { text: `${tr(clock.kind_label)}: ${tr(clock.on_miss)}` }))),
+    h("h3", { text: tr({ id: "Tingkat eskalasi, berurutan", en: "Escalation levels, in order" }) }),
+    h("ol", {}, answer.escalation_levels.map((level) => h("li", { text: tr(level.label) }))));
+}
+
 function render() {
   if (!answer) return;
   const versions = [...answer.policies].reverse();
-  document.getElementById("policy").replaceChildren(
-    answer.legal_basis ? h("p", { text: typeof answer.legal_basis === "string" ? answer.legal_basis : tr(answer.legal_basis) }) : "",
-    ...versions.map(policy));
+  document.getElementById("policy").replaceChildren(h("p", { text: tr(answer.legal_basis) }), consequences(), ...versions.map(policy));
 }
 
 start(render);
