@@ -28,6 +28,7 @@ from intake.sms_replies import SmsReplies
 from intake.sms_store import SmsAnswers, SmsParts
 from intake.store import EventCopy, ReportStore
 from intake.views import ReportReader
+from intake.web import ASSETS
 from lapor_common.connections import Connections, connect
 from lapor_common.kafka_io import RecordProcessor, group_consumer
 from lapor_common.logs import configure_logging
@@ -185,6 +186,7 @@ def bootstrap(platform: PlatformSettings, settings: IntakeSettings) -> ServiceRu
             settings.max_body_bytes,
             channels=channels,
             larger_bodies={IMPORT_PATH: settings.import_max_body_bytes},
+            web=ASSETS,
         ),
         readiness=clients.readiness,
         grpc_services=[registration(writer, reader, signing_key), integration_rpc],
