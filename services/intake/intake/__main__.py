@@ -12,6 +12,7 @@ from intake.agents import command_processing, state_projection
 from intake.api import build_app, principals
 from intake.credentials import Credentials
 from intake.domain.open311_input import ApiKeys
+from intake.domain.regions import RegionIndex
 from intake.handlers import EventLog, ReportWriter, command_handlers, utc_now
 from intake.identity import IdentityVault, master_key_from
 from intake.integration import AgencyIntegration
@@ -20,6 +21,8 @@ from intake.integration_rpc import integration_registration
 from intake.open311_api import open311_router
 from intake.open311_handlers import Open311
 from intake.open311_ports import EscalationDeadlines, Open311Tokens
+from intake.regions import region_types
+from intake.regions_api import regions_router
 from intake.rpc import registration
 from intake.settings import IntakeSettings
 from intake.sms_api import sms_router
@@ -121,6 +124,12 @@ def _integration(
     return routers, integration_registration(integration, credentials)
 
 
+def _web(core: Core, platform: PlatformSettings) -> list[APIRouter]:
+    """What the web front end reads besides the reports API: the region picker."""
+    index = RegionIndex(core.regions, region_types(platform.regions_dir))
+    return [regions_router(index)]
+
+
 def bootstrap(platform: PlatformSettings, settings: IntakeSettings) -> ServiceRuntime:
     servers = platform.kafka_bootstrap_servers
     core = _core(platform, settings)
@@ -131,7 +140,12 @@ def bootstrap(platform: PlatformSettings, settings: IntakeSettings) -> ServiceRu
     deadlines = EscalationDeadlines(settings.escalation_target)
     sms_channel, sms, sms_parts = _sms(core, settings)
     integration_routers, integration_rpc = _integration(core, settings, routing, signing_key)
-    channels = [sms_channel, _open311(core, settings, routing, deadlines), *integration_routers]
+    channels = [
+        sms_channel,
+        _open311(core, settings, routing, deadlines),
+        *integration_routers,
+        *_web(core, platform),
+    ]
     projector = RecordProcessor(
         group_consumer(servers, STATE_GROUP, [REPORT_EVENTS]),
         clients.producer,
