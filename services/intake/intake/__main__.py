@@ -24,6 +24,7 @@ from intake.open311_ports import EscalationDeadlines, Open311Tokens
 from intake.regions import region_types
 from intake.regions_api import regions_router
 from intake.rpc import registration
+from intake.search_api import search_router
 from intake.settings import IntakeSettings
 from intake.sms_api import sms_router
 from intake.sms_desk import SmsDesk
@@ -125,9 +126,9 @@ def _integration(
 
 
 def _web(core: Core, platform: PlatformSettings) -> list[APIRouter]:
-    """What the web front end reads besides the reports API: the region picker."""
+    """What the web front end reads besides the reports API: the search and the region picker."""
     index = RegionIndex(core.regions, region_types(platform.regions_dir))
-    return [regions_router(index)]
+    return [search_router(core.store), regions_router(index)]
 
 
 def bootstrap(platform: PlatformSettings, settings: IntakeSettings) -> ServiceRuntime:

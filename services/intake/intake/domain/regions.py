@@ -1,14 +1,11 @@
 """Kemendagri regions as a tree for the web's region picker: each region's children, sorted by
 name, and the path from its province down to it. Built once from the reference data. Pure."""
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from intake.domain.codes import REGION_CODE
 from intake.domain.model import Invalid, NotFound
-
-# A province (32), regency or city (32.04), district (32.04.05) or village (32.04.05.2001).
-REGION_CODE = re.compile(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$")
 
 
 @dataclass(frozen=True)
