@@ -4,6 +4,7 @@ the agency, newest first and the limit."""
 
 from dataclasses import replace
 from datetime import timedelta
+from typing import Any
 
 from intake.domain.model import Status
 from intake.domain.open311_input import RequestQuery
@@ -66,3 +67,36 @@ async def test_a_region_holds_its_own_regions_only(store: ReportStore) -> None:
     assert await found(store, replace(QUERY, region_code="32.04")) == [c, a]
     assert await found(store, replace(QUERY, region_code="32")) == [c, b, a]
     assert await found(store, replace(QUERY, agency_code="pemkot-7371")) == [d]
+
+
+# the web's search: no window, text in the title or body whatever the case, an offset
+
+SEARCH = replace(QUERY, start=None, end=None)
+
+
+async def test_without_a_window_every_public_report_is_found(store: ReportStore) -> None:
+    a, b, c, d = await saved(store)
+    await store.save(replace(OPEN, report_id="FFFF-FFFF-FFFF", submitted_at=START.replace(2020)), 0)
+    assert await found(store, SEARCH) == [d, c, b, a, "FFFF-FFFF-FFFF"]
+
+
+async def changed(store: ReportStore, report_id: str, **changes: Any) -> None:
+    state = await store.get(report_id)
+    assert state is not None
+    await store.save(replace(state, sequence=state.sequence + 1, **changes), state.sequence)
+
+
+async def test_text_is_found_in_the_title_or_the_body_whatever_the_case(store: ReportStore) -> None:
+    a, _, c, _ = await saved(store)
+    await changed(store, a, title="Lampu PJU (Jl. Raya) padam")
+    await changed(store, c, body="Lampu jalan mati total.")
+    assert await found(store, replace(SEARCH, text="lampu")) == [c, a]
+    assert await found(store, replace(SEARCH, text="pju (JL. raya)")) == [a]
+    assert await found(store, replace(SEARCH, text="pju (jl raya)")) == []
+    assert await found(store, replace(SEARCH, text="LAMPU", region_code="32.04")) == [c, a]
+
+
+async def test_an_offset_passes_over_the_newest(store: ReportStore) -> None:
+    _, b, c, _ = await saved(store)
+    assert await found(store, replace(SEARCH, offset=1, limit=2)) == [c, b]
+    assert await found(store, replace(SEARCH, offset=4)) == []

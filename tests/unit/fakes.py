@@ -65,18 +65,9 @@ class FakeReportStore(ReportStore):
 
     async def public(self, query: RequestQuery) -> list[ReportState]:
         await asyncio.sleep(0)
-        found = [
-            s
-            for s in self.states.values()
-            if not s.confidential
-            and query.start <= s.submitted_at <= query.end
-            and (not query.service_codes or s.category_code in query.service_codes)
-            and (not query.statuses or s.status in query.statuses)
-            and (not query.agency_code or s.agency_code == query.agency_code)
-            and (not query.region_code or f"{s.region_code}.".startswith(f"{query.region_code}."))
-        ]
+        found = [s for s in self.states.values() if _is_public_match(s, query)]
         found.sort(key=lambda s: s.submitted_at, reverse=True)
-        return found[: query.limit]
+        return found[query.offset : query.offset + query.limit]
 
     async def updates(
         self, agency_code: str, after: tuple[datetime, str], limit: int
@@ -97,6 +88,20 @@ class FakeReportStore(ReportStore):
             if state.agency_code == agency_code:
                 counts[state.status.value] = counts.get(state.status.value, 0) + 1
         return counts
+
+
+def _is_public_match(state: ReportState, query: RequestQuery) -> bool:
+    text = query.text.casefold()
+    return (
+        not state.confidential
+        and (query.start is None or query.start <= state.submitted_at)
+        and (query.end is None or state.submitted_at <= query.end)
+        and (not query.service_codes or state.category_code in query.service_codes)
+        and (not query.statuses or state.status in query.statuses)
+        and (not query.agency_code or state.agency_code == query.agency_code)
+        and f"{state.region_code}.".startswith(f"{query.region_code}.".lstrip("."))
+        and (text in state.title.casefold() or text in state.body.casefold())
+    )
 
 
 class FakeEventCopy(EventCopy):

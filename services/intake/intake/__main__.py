@@ -12,6 +12,7 @@ from intake.agents import command_processing, state_projection
 from intake.api import build_app, principals
 from intake.credentials import Credentials
 from intake.domain.open311_input import ApiKeys
+from intake.domain.regions import RegionIndex
 from intake.handlers import EventLog, ReportWriter, command_handlers, utc_now
 from intake.identity import IdentityVault, master_key_from
 from intake.integration import AgencyIntegration
@@ -20,7 +21,10 @@ from intake.integration_rpc import integration_registration
 from intake.open311_api import open311_router
 from intake.open311_handlers import Open311
 from intake.open311_ports import EscalationDeadlines, Open311Tokens
+from intake.regions import region_types
+from intake.regions_api import regions_router
 from intake.rpc import registration
+from intake.search_api import search_router
 from intake.settings import IntakeSettings
 from intake.sms_api import sms_router
 from intake.sms_desk import SmsDesk
@@ -28,6 +32,7 @@ from intake.sms_replies import SmsReplies
 from intake.sms_store import SmsAnswers, SmsParts
 from intake.store import EventCopy, ReportStore
 from intake.views import ReportReader
+from intake.web import ASSETS
 from lapor_common.connections import Connections, connect
 from lapor_common.kafka_io import RecordProcessor, group_consumer
 from lapor_common.logs import configure_logging
@@ -120,6 +125,12 @@ def _integration(
     return routers, integration_registration(integration, credentials)
 
 
+def _web(core: Core, platform: PlatformSettings) -> list[APIRouter]:
+    """What the web front end reads besides the reports API: the search and the region picker."""
+    index = RegionIndex(core.regions, region_types(platform.regions_dir))
+    return [search_router(core.store), regions_router(index)]
+
+
 def bootstrap(platform: PlatformSettings, settings: IntakeSettings) -> ServiceRuntime:
     servers = platform.kafka_bootstrap_servers
     core = _core(platform, settings)
@@ -130,7 +141,12 @@ def bootstrap(platform: PlatformSettings, settings: IntakeSettings) -> ServiceRu
     deadlines = EscalationDeadlines(settings.escalation_target)
     sms_channel, sms, sms_parts = _sms(core, settings)
     integration_routers, integration_rpc = _integration(core, settings, routing, signing_key)
-    channels = [sms_channel, _open311(core, settings, routing, deadlines), *integration_routers]
+    channels = [
+        sms_channel,
+        _open311(core, settings, routing, deadlines),
+        *integration_routers,
+        *_web(core, platform),
+    ]
     projector = RecordProcessor(
         group_consumer(servers, STATE_GROUP, [REPORT_EVENTS]),
         clients.producer,
@@ -185,6 +201,7 @@ def bootstrap(platform: PlatformSettings, settings: IntakeSettings) -> ServiceRu
             settings.max_body_bytes,
             channels=channels,
             larger_bodies={IMPORT_PATH: settings.import_max_body_bytes},
+            web=ASSETS,
         ),
         readiness=clients.readiness,
         grpc_services=[registration(writer, reader, signing_key), integration_rpc],

@@ -8,6 +8,7 @@ sends the report's access secret in ``X-Access-Secret``. Every command accepts
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, FastAPI, Header, Query, Request, Response
@@ -31,6 +32,7 @@ from intake.presenting import inbox_item, present
 from intake.requests import ACTIONS, ReportIn, command_from, fields_of, submission
 from intake.store import ReportStore
 from intake.views import ReportReader
+from intake.web import web_assets
 from lapor.events.v1.envelope_pb2 import (
     ACTOR_KIND_ADMINISTRATOR,
     ACTOR_KIND_CITIZEN,
@@ -221,10 +223,12 @@ def build_app(
     *,
     channels: Sequence[APIRouter] = (),
     larger_bodies: Mapping[str, int] | None = None,
+    web: Path | None = None,
 ) -> FastAPI:
     """``channels``: the routers of further ways in (SMS 1708, Open311, agencies' systems);
     ``larger_bodies``: paths allowed bodies over ``max_body_bytes`` (bulk imports), with their
-    limits."""
+    limits; ``web``: the web front end's assets, served where no route (not even one added
+    later, such as the health checks) answers."""
     app = FastAPI(
         title="LAPOR! intake",
         description="Pintu masuk laporan warga / The front door for citizens' reports",
@@ -245,4 +249,6 @@ def build_app(
     ):
         app.add_exception_handler(exception, _error(status))
     app.add_middleware(RequestGuard, max_bytes=max_body_bytes, larger=larger_bodies)
+    if web is not None:
+        app.router.default = web_assets(web)
     return app

@@ -3,11 +3,11 @@ through the single writer (channel Open311) and read from intake's reports, publ
 
 import asyncio
 import base64
-import re
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Protocol
 
+from intake.domain.codes import AGENCY_CODE
 from intake.domain.model import ReportState
 from intake.domain.open311 import (
     Extras,
@@ -29,7 +29,6 @@ from lapor_common.envelope import Causation
 from lapor_common.routing_reference import Category, RoutingUnavailable
 from lapor_common.tracking import normalize_tracking_id
 
-_AGENCY_CODE = re.compile(r"^[a-z0-9][a-z0-9.-]{0,99}$")
 NOTICE = (
     "Laporan diterima dan diteruskan ke instansi yang berwenang; pelapor yang memberi e-mail "
     "atau nomor telepon menerima kode aksesnya. / The report was received and goes to the "
@@ -151,7 +150,7 @@ class Open311:
         if not text or text in self._regions:
             return Jurisdiction(region_code=text)
         try:
-            known = _AGENCY_CODE.match(text) and await self._taxonomy.agency_name(text)
+            known = AGENCY_CODE.match(text) and await self._taxonomy.agency_name(text)
         except RoutingUnavailable as exc:
             raise Open311Error(503, "agencies cannot be checked now; try again shortly") from exc
         if not known:

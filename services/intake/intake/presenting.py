@@ -2,7 +2,8 @@
 
 from typing import Any
 
-from intake.domain.model import STATUS_LABELS, Role, Status
+from intake.domain.model import STATUS_LABELS, ReportState, Role, Status
+from intake.domain.search import excerpt
 from intake.views import View
 from lapor.report.v1 import events_pb2
 from lapor_common.mongo import Document
@@ -23,6 +24,10 @@ def status_json(status: Status) -> dict[str, str]:
     return {"code": status.value, "id": label_id, "en": label_en}
 
 
+def _agency(state: ReportState) -> dict[str, str] | None:
+    return {"code": state.agency_code, "name": state.agency_name} if state.agency_code else None
+
+
 def present(view: View) -> dict[str, Any]:
     state = view.state
     report: dict[str, Any] = {
@@ -38,9 +43,7 @@ def present(view: View) -> dict[str, Any]:
         "anonymous": state.anonymous,
         "confidential": state.confidential,
         "status": status_json(state.status),
-        "agency": {"code": state.agency_code, "name": state.agency_name}
-        if state.agency_code
-        else None,
+        "agency": _agency(state),
         "sequence": state.sequence,
         "submitted_at": state.submitted_at.isoformat(),
         "timeline": [
@@ -122,4 +125,20 @@ def inbox_item(document: Document) -> dict[str, Any]:
         "escalation_tier": document["escalation_tier"],
         "postponed_until": postponed.isoformat() if postponed else None,
         "sequence": document["sequence"],
+    }
+
+
+def search_item(state: ReportState) -> dict[str, Any]:
+    """A public report as a search lists it: never its reporter, its text cut short."""
+    return {
+        "tracking_id": state.report_id,
+        "title": state.title,
+        "excerpt": excerpt(state.body),
+        "type": _TYPE_NAMES.get(state.type, "unknown"),
+        "status": status_json(state.status),
+        "category_code": state.category_code,
+        "region_code": state.region_code,
+        "agency": _agency(state),
+        "submitted_at": state.submitted_at.isoformat(),
+        "updated_at": (state.updated_at or state.submitted_at).isoformat(),
     }

@@ -7,7 +7,7 @@
 """
 
 import asyncio
-import re
+import string
 from dataclasses import asdict, fields
 from datetime import UTC, datetime
 from typing import Any
@@ -79,6 +79,32 @@ def _from_document(document: Document) -> ReportState:
     return ReportState(report_id=document["_id"], **values)
 
 
+def literal(text: str) -> str:
+    """A pattern matching the text as it is: every ASCII punctuation mark escaped, which both
+    MongoDB's PCRE and FerretDB's Go regular expressions read as the mark itself."""
+    return "".join(f"\\{c}" if c in string.punctuation else c for c in text)
+
+
+def public_filter(query: RequestQuery) -> Document:
+    """The database filter of a public query: never a confidential report."""
+    where: Document = {"confidential": False}
+    window = {op: moment for op, moment in (("$gte", query.start), ("$lte", query.end)) if moment}
+    if window:
+        where["submitted_at"] = window
+    if query.service_codes:
+        where["category_code"] = {"$in": list(query.service_codes)}
+    if query.statuses:
+        where["status"] = {"$in": [s.value for s in query.statuses]}
+    if query.agency_code:
+        where["agency_code"] = query.agency_code
+    if query.region_code:
+        where["region_code"] = {"$regex": f"^{literal(query.region_code)}(\\.|$)"}
+    if query.text:
+        found = {"$regex": literal(query.text), "$options": "i"}
+        where["$or"] = [{"title": found}, {"body": found}]
+    return where
+
+
 class ReportStore:
     def __init__(self, reports: AsyncCollection[Document]) -> None:
         self._reports = reports
@@ -135,21 +161,10 @@ class ReportStore:
         return [document async for document in cursor.limit(limit)]
 
     async def public(self, query: RequestQuery) -> list[ReportState]:
-        """Reports the public may see that match the query, newest first, at most its limit.
-        Confidential reports are never among them."""
-        where: dict[str, Any] = {
-            "confidential": False,
-            "submitted_at": {"$gte": query.start, "$lte": query.end},
-        }
-        if query.service_codes:
-            where["category_code"] = {"$in": list(query.service_codes)}
-        if query.statuses:
-            where["status"] = {"$in": [s.value for s in query.statuses]}
-        if query.agency_code:
-            where["agency_code"] = query.agency_code
-        if query.region_code:
-            where["region_code"] = {"$regex": f"^{re.escape(query.region_code)}(\\.|$)"}
-        cursor = self._reports.find(where).sort("submitted_at", DESCENDING).limit(query.limit)
+        """Reports the public may see that match the query, newest first, from its offset, at
+        most its limit. Confidential reports are never among them."""
+        cursor = self._reports.find(public_filter(query)).sort("submitted_at", DESCENDING)
+        cursor = cursor.skip(query.offset).limit(query.limit)
         return [_from_document(document) async for document in cursor]
 
     async def updates(

@@ -155,16 +155,19 @@ def new_request(form: Form, services: dict[str, Service], jurisdiction_region: s
 
 @dataclass(frozen=True)
 class RequestQuery:
-    """GET requests' filters: by ids alone, or by services, statuses and a window."""
+    """Filters of public reports: Open311's GET requests (by ids alone, or by services,
+    statuses and a window) and the web's search (GET /api/v1/reports)."""
 
     ids: tuple[str, ...]
-    service_codes: tuple[str, ...]
+    service_codes: tuple[str, ...]  # category codes
     statuses: tuple[Status, ...]  # the LAPOR statuses the open/closed filter stands for
-    start: datetime
-    end: datetime
+    start: datetime | None  # None: no bound
+    end: datetime | None
     region_code: str = ""  # a region jurisdiction: reports in it or in the regions it holds
     agency_code: str = ""  # an agency jurisdiction: reports now at that agency
     limit: int = MAX_REQUESTS
+    text: str = ""  # found in the title or the body, whatever the case
+    offset: int = 0  # how many matching reports, newest first, to pass over
 
 
 def _moment(form: Form, name: str) -> datetime | None:
