@@ -89,7 +89,9 @@ async def proxy(request: web.Request) -> web.StreamResponse:
 async def serve(host: str, port: int) -> None:
     app = web.Application(client_max_size=16 * 1024 * 1024)
     app.router.add_route("*", "/{tail:.*}", proxy)
-    async with ClientSession(timeout=ClientTimeout(total=None, sock_connect=5)) as session:
+    # Bodies pass through as the service encoded them (gzip included), as an Ingress does.
+    timeout = ClientTimeout(total=None, sock_connect=5)
+    async with ClientSession(timeout=timeout, auto_decompress=False) as session:
         app["session"] = session
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
