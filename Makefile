@@ -24,9 +24,11 @@ proto: setup ## Generate Python code and type stubs from protos/ into libs/lapor
 	@$(PY) -m grpc_tools.protoc -I protos --python_out=libs --grpc_python_out=libs \
 		--mypy_out=quiet:libs --mypy_grpc_out=quiet:libs $(PROTOS)
 
-lint: setup ## ruff lint and format check
+lint: setup ## ruff lint and format check; the web pages' JavaScript parses
 	ruff check $(PY_SOURCES)
 	ruff format --check $(PY_SOURCES)
+	@for f in services/intake/intake/web/assets/*.js; do \
+		node --input-type=module --check < "$$f" || { echo "$$f: syntax error"; exit 1; }; done
 
 typecheck: proto ## mypy (strict on libs/ and domain code)
 	mypy libs/lapor_common services/*/ deploy tests bench
