@@ -201,6 +201,7 @@ def bootstrap(platform: PlatformSettings, settings: IntakeSettings) -> ServiceRu
             settings.max_body_bytes,
             channels=channels,
             larger_bodies={IMPORT_PATH: settings.import_max_body_bytes},
+            deadlines=deadlines,
             web=ASSETS,
         ),
         readiness=clients.readiness,
