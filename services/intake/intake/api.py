@@ -30,6 +30,7 @@ from intake.inbox_api import Deadlines, inbox_router
 from intake.limits import RequestGuard
 from intake.presenting import present
 from intake.requests import ACTIONS, ReportIn, command_from, fields_of, submission
+from intake.sessions import TooManyAttempts
 from intake.store import ReportStore
 from intake.views import ReportReader
 from intake.web import web_assets
@@ -189,6 +190,12 @@ def _error(status: int) -> Callable[[Request, Exception], JSONResponse]:
     return handle
 
 
+def _too_many_attempts(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, TooManyAttempts)
+    headers = {"Retry-After": str(exc.seconds)}
+    return JSONResponse({"detail": str(exc)}, status_code=429, headers=headers)
+
+
 def build_app(
     writer: ReportWriter,
     reader: ReportReader,
@@ -225,6 +232,7 @@ def build_app(
         (Unavailable, 503),
     ):
         app.add_exception_handler(exception, _error(status))
+    app.add_exception_handler(TooManyAttempts, _too_many_attempts)
     app.add_middleware(RequestGuard, max_bytes=max_body_bytes, larger=larger_bodies)
     if web is not None:
         app.router.default = web_assets(web)
