@@ -73,6 +73,9 @@ dev_secrets() {
   # An Open311 client key for development; intake knows only its hash (client "dev").
   add_secret "$file" OPEN311_DEV_API_KEY "$(head -c 24 /dev/urandom | base64 | tr -d '=+/')"
   add_secret "$file" INTAKE_SMS_WEBHOOK_SECRET "$(head -c 32 /dev/urandom | base64 | tr -d '=+/')"
+  # Passwords of the development accounts that dev_accounts opens (admin, petugas.bandung).
+  add_secret "$file" LAPOR_DEV_ADMIN_PASSWORD "$(head -c 18 /dev/urandom | base64 | tr -d '=+/')"
+  add_secret "$file" LAPOR_DEV_OFFICER_PASSWORD "$(head -c 18 /dev/urandom | base64 | tr -d '=+/')"
   local line name
   while read -r line; do
     name=${line%%=*}
@@ -161,6 +164,18 @@ services_up() {
     wait_ready "$name" "http://127.0.0.1:${!port_var}/readyz" || return 1
   done
   wait_ready gateway "http://127.0.0.1:$GATEWAY_PORT/api/v1/stats/summary" || return 1
+  dev_accounts || return 1
+}
+
+# The development accounts for signing in on the web, with the passwords in secrets.env: an
+# administrator and an officer of Pemerintah Kabupaten Bandung (routing checks the agency).
+# An account that exists is left as it is, so running this again changes nothing.
+dev_accounts() {
+  local add=(env "PYTHONPATH=$root/libs:$root/services/intake" "$python" -m intake.accounts add --exists-ok)
+  "${add[@]}" --username admin --role administrator --name "Administrator Nasional" \
+    --password-env LAPOR_DEV_ADMIN_PASSWORD >&2 &&
+    "${add[@]}" --username petugas.bandung --role officer --agency pemkab-3204 \
+      --name "Petugas Kabupaten Bandung" --password-env LAPOR_DEV_OFFICER_PASSWORD >&2
 }
 
 services_down() {
@@ -174,6 +189,8 @@ urls() {
   cat <<URLS
 LAPOR! is running (logs in $logs):
   Platform (one base URL)   http://127.0.0.1:$GATEWAY_PORT
+  Web sign-in (development) admin / \$LAPOR_DEV_ADMIN_PASSWORD, petugas.bandung / \$LAPOR_DEV_OFFICER_PASSWORD
+                            (officer of pemkab-3204; both passwords in $LAPOR_RUN_DIR/secrets.env)
   Reports API               http://127.0.0.1:$GATEWAY_PORT/api/v1/reports
   API documentation         http://127.0.0.1:$GATEWAY_PORT/docs
   Statistics                http://127.0.0.1:$GATEWAY_PORT/api/v1/stats/summary

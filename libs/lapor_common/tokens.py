@@ -26,13 +26,22 @@ class Claims:
     agency: str
 
 
-def issue(key: str, role: str, subject: str, agency: str, lifetime: timedelta) -> str:
-    """A signed bearer token; ``verify`` with the same key proves it."""
+def issue(
+    key: str,
+    role: str,
+    subject: str,
+    agency: str,
+    lifetime: timedelta,
+    *,
+    issued_at: datetime | None = None,
+) -> str:
+    """A signed bearer token, issued now or at ``issued_at``, valid for ``lifetime`` (to the
+    second); ``verify`` with the same key proves it."""
     if role not in ROLES:
         raise ValueError(f"role must be one of {sorted(ROLES)}")
     if role == "officer" and not agency:
         raise ValueError("an officer's token names the officer's agency")
-    now = datetime.now(UTC)
+    now = issued_at or datetime.now(UTC)
     claims = {
         "sub": subject,
         "role": role,

@@ -7,7 +7,9 @@ import httpx
 
 from intake.api import build_app
 from intake.auth import issue_token
+from intake.domain.inbox import ClockReading
 from intake.handlers import ReportWriter
+from intake.inbox_api import Deadlines
 from intake.store import ReportStore
 from intake.views import ReportReader
 from tests.unit.reports import AGENCY, OTHER_AGENCY, Harness
@@ -59,9 +61,27 @@ class Current:
         return getattr(self.target, name)
 
 
-WRITER, READER, STORE = Current(), Current(), Current()
+class FakeDeadlines:
+    """Escalation's clocks by report; none at all while it is ``down``."""
+
+    def __init__(self) -> None:
+        self.clocks_of: dict[str, list[ClockReading]] = {}
+        self.down = False
+
+    async def clocks(self, report_ids: list[str]) -> dict[str, list[ClockReading]] | None:
+        if self.down:
+            return None
+        return {i: self.clocks_of[i] for i in report_ids if i in self.clocks_of}
+
+
+WRITER, READER, STORE, DEADLINES = Current(), Current(), Current(), Current()
 APP = build_app(
-    cast(ReportWriter, WRITER), cast(ReportReader, READER), cast(ReportStore, STORE), KEY, MAX_BODY
+    cast(ReportWriter, WRITER),
+    cast(ReportReader, READER),
+    cast(ReportStore, STORE),
+    KEY,
+    MAX_BODY,
+    deadlines=cast(Deadlines, DEADLINES),
 )
 
 
@@ -72,6 +92,7 @@ class Api:
         self.fx = Harness()
         self.log = self.fx.log
         WRITER.target, READER.target, STORE.target = self.fx.writer, self.fx.reader, self.fx.store
+        self.deadlines = DEADLINES.target = FakeDeadlines()
         self.client = httpx.AsyncClient(
             transport=httpx.ASGITransport(APP), base_url="http://intake"
         )

@@ -52,13 +52,23 @@ class FakeReportStore(ReportStore):
         if stored is None or stored.sequence < state.sequence:
             self.states[state.report_id] = state
 
-    async def inbox(self, agency_code: str, statuses: list[str], limit: int) -> list[Document]:
+    async def inbox(
+        self,
+        agency_code: str,
+        statuses: list[str],
+        limit: int,
+        *,
+        escalated: bool = False,
+        oldest_first: bool = False,
+    ) -> list[Document]:
         documents = [
             _to_document(s)
             for s in self.states.values()
-            if s.agency_code == agency_code and (not statuses or s.status.value in statuses)
+            if s.agency_code == agency_code
+            and (not statuses or s.status.value in statuses)
+            and (not escalated or s.escalation_tier >= 1)
         ]
-        documents.sort(key=lambda d: d["submitted_at"], reverse=True)
+        documents.sort(key=lambda d: d["submitted_at"], reverse=not oldest_first)
         return [
             {"_id": d["_id"], **{name: d[name] for name in INBOX_FIELDS}} for d in documents[:limit]
         ]
@@ -88,6 +98,10 @@ class FakeReportStore(ReportStore):
             if state.agency_code == agency_code:
                 counts[state.status.value] = counts.get(state.status.value, 0) + 1
         return counts
+
+    async def count_escalated(self, agency_code: str) -> int:
+        at = [s for s in self.states.values() if s.agency_code == agency_code]
+        return sum(1 for state in at if state.escalation_tier >= 1)
 
 
 def _is_public_match(state: ReportState, query: RequestQuery) -> bool:

@@ -2,15 +2,19 @@
 
 import asyncio
 import logging
+import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
 from fastapi import APIRouter
 
+from intake.account_store import AccountStore
+from intake.accounts_api import accounts_router, sessions_router
 from intake.agencies import issuable_agency
 from intake.agents import command_processing, state_projection
 from intake.api import build_app, principals
 from intake.credentials import Credentials
+from intake.domain.accounts import hash_password
 from intake.domain.open311_input import ApiKeys
 from intake.domain.regions import RegionIndex
 from intake.handlers import EventLog, ReportWriter, command_handlers, utc_now
@@ -25,6 +29,7 @@ from intake.regions import region_types
 from intake.regions_api import regions_router
 from intake.rpc import registration
 from intake.search_api import search_router
+from intake.sessions import SALT_BYTES, SignIn
 from intake.settings import IntakeSettings
 from intake.sms_api import sms_router
 from intake.sms_desk import SmsDesk
@@ -125,6 +130,23 @@ def _integration(
     return routers, integration_registration(integration, credentials)
 
 
+def _accounts(
+    core: Core, settings: IntakeSettings, routing: RoutingReference, signing_key: str | None
+) -> tuple[list[APIRouter], AccountStore]:
+    """Officers' and administrators' accounts: signing in, and the administrators' management."""
+    database = core.clients.database
+    accounts = AccountStore(database["accounts"], database["sign_in_attempts"])
+    stand_in = hash_password(secrets.token_urlsafe(16), secrets.token_bytes(SALT_BYTES))
+    lifetime = timedelta(hours=settings.session_hours)
+    sign_in = SignIn(accounts, signing_key, lifetime, utc_now, stand_in)
+    names = issuable_agency(routing)
+    routers = [
+        sessions_router(sign_in),
+        accounts_router(accounts, names, principals(signing_key), utc_now),
+    ]
+    return routers, accounts
+
+
 def _web(core: Core, platform: PlatformSettings) -> list[APIRouter]:
     """What the web front end reads besides the reports API: the search and the region picker."""
     index = RegionIndex(core.regions, region_types(platform.regions_dir))
@@ -141,10 +163,12 @@ def bootstrap(platform: PlatformSettings, settings: IntakeSettings) -> ServiceRu
     deadlines = EscalationDeadlines(settings.escalation_target)
     sms_channel, sms, sms_parts = _sms(core, settings)
     integration_routers, integration_rpc = _integration(core, settings, routing, signing_key)
+    account_routers, accounts = _accounts(core, settings, routing, signing_key)
     channels = [
         sms_channel,
         _open311(core, settings, routing, deadlines),
         *integration_routers,
+        *account_routers,
         *_web(core, platform),
     ]
     projector = RecordProcessor(
@@ -166,6 +190,7 @@ def bootstrap(platform: PlatformSettings, settings: IntakeSettings) -> ServiceRu
         await store.prepare()
         await core.copy.prepare()
         await sms_parts.prepare()
+        await accounts.prepare()
 
     async def stop() -> None:
         await routing.close()
@@ -201,6 +226,7 @@ def bootstrap(platform: PlatformSettings, settings: IntakeSettings) -> ServiceRu
             settings.max_body_bytes,
             channels=channels,
             larger_bodies={IMPORT_PATH: settings.import_max_body_bytes},
+            deadlines=deadlines,
             web=ASSETS,
         ),
         readiness=clients.readiness,

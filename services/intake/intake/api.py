@@ -24,12 +24,13 @@ from intake.domain.model import (
     Principal,
     Refused,
     Role,
-    Status,
 )
 from intake.handlers import Idempotency, Outcome, ReportWriter, Unavailable
+from intake.inbox_api import Deadlines, inbox_router
 from intake.limits import RequestGuard
-from intake.presenting import inbox_item, present
+from intake.presenting import present
 from intake.requests import ACTIONS, ReportIn, command_from, fields_of, submission
+from intake.sessions import TooManyAttempts
 from intake.store import ReportStore
 from intake.views import ReportReader
 from intake.web import web_assets
@@ -176,31 +177,6 @@ def _action_route(
     return act
 
 
-def inbox_router(store: ReportStore, who: Callable[..., Principal]) -> APIRouter:
-    router = APIRouter(prefix="/api/v1/inbox", tags=["inbox"])
-
-    @router.get("", summary="Reports at an agency (officers: their own), with counts by status")
-    async def inbox(
-        caller: Annotated[Principal, Depends(who)],
-        agency: Annotated[str | None, Query(description="administrators: any; '' = queue")] = None,
-        status: Annotated[list[Status] | None, Query()] = None,
-        limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    ) -> dict[str, Any]:
-        if caller.role is Role.OFFICER:
-            agency = caller.agency_code
-        elif caller.role is not Role.ADMINISTRATOR:
-            raise Forbidden("the inbox is for officers and administrators")
-        code = agency or ""
-        items = await store.inbox(code, [s.value for s in status or []], limit)
-        return {
-            "agency_code": code,
-            "counts": await store.count_by_status(code),
-            "reports": [inbox_item(item) for item in items],
-        }
-
-    return router
-
-
 def _error(status: int) -> Callable[[Request, Exception], JSONResponse]:
     def handle(_: Request, exc: Exception) -> JSONResponse:
         body: dict[str, Any] = {"detail": str(exc)}
@@ -214,6 +190,12 @@ def _error(status: int) -> Callable[[Request, Exception], JSONResponse]:
     return handle
 
 
+def _too_many_attempts(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, TooManyAttempts)
+    headers = {"Retry-After": str(exc.seconds)}
+    return JSONResponse({"detail": str(exc)}, status_code=429, headers=headers)
+
+
 def build_app(
     writer: ReportWriter,
     reader: ReportReader,
@@ -223,12 +205,14 @@ def build_app(
     *,
     channels: Sequence[APIRouter] = (),
     larger_bodies: Mapping[str, int] | None = None,
+    deadlines: Deadlines | None = None,
     web: Path | None = None,
 ) -> FastAPI:
     """``channels``: the routers of further ways in (SMS 1708, Open311, agencies' systems);
     ``larger_bodies``: paths allowed bodies over ``max_body_bytes`` (bulk imports), with their
-    limits; ``web``: the web front end's assets, served where no route (not even one added
-    later, such as the health checks) answers."""
+    limits; ``deadlines``: escalation's, for the inbox (none: never known); ``web``: the web
+    front end's assets, served where no route (not even one added later, such as the health
+    checks) answers."""
     app = FastAPI(
         title="LAPOR! intake",
         description="Pintu masuk laporan warga / The front door for citizens' reports",
@@ -236,7 +220,7 @@ def build_app(
     )
     who = principals(signing_key)
     app.include_router(reports_router(writer, reader, who))
-    app.include_router(inbox_router(store, who))
+    app.include_router(inbox_router(store, who, deadlines))
     for channel in channels:
         app.include_router(channel)
     for exception, status in (
@@ -248,6 +232,7 @@ def build_app(
         (Unavailable, 503),
     ):
         app.add_exception_handler(exception, _error(status))
+    app.add_exception_handler(TooManyAttempts, _too_many_attempts)
     app.add_middleware(RequestGuard, max_bytes=max_body_bytes, larger=larger_bodies)
     if web is not None:
         app.router.default = web_assets(web)

@@ -8,10 +8,10 @@ import argparse
 import os
 from datetime import timedelta
 
-from intake.domain.model import Principal, Role
+from intake.domain.model import Forbidden, Principal, Role
 from lapor_common.tokens import Unauthenticated, issue, verify
 
-__all__ = ["Unauthenticated", "issue_token", "principal_from_token"]
+__all__ = ["Unauthenticated", "administrator", "issue_token", "principal_from_token"]
 
 _ROLES = {
     "officer": Role.OFFICER,
@@ -28,6 +28,15 @@ def principal_from_token(key: str | None, token: str) -> Principal:
     """The officer or administrator a bearer token proves, or Unauthenticated with the reason."""
     claims = verify(key, token)
     return Principal(role=_ROLES[claims.role], agency_code=claims.agency, subject=claims.subject)
+
+
+def administrator(who: Principal, managed: str) -> Principal:
+    """The caller, if a national administrator (who alone manage ``managed``, e.g. accounts)."""
+    if who.role is Role.PUBLIC:
+        raise Unauthenticated("send an administrator's bearer token")
+    if who.role is not Role.ADMINISTRATOR:
+        raise Forbidden(f"{managed} are managed by the national administrators")
+    return who
 
 
 def main() -> None:

@@ -16,10 +16,10 @@ from google.protobuf import json_format
 from google.protobuf.message import Message
 from pydantic import BaseModel, ConfigDict, Field
 
-from intake.auth import Unauthenticated
+from intake.auth import administrator
 from intake.credentials import Credential, Credentials, new_key_id
 from intake.domain.imports import MAX_BATCH, Importer
-from intake.domain.model import Forbidden, Invalid, Principal, Role
+from intake.domain.model import Invalid, Principal
 from intake.handlers import Clock
 from intake.integration import AgencyIntegration
 from lapor.integration.v1 import integration_service_pb2 as pb
@@ -114,11 +114,7 @@ class CredentialIn(BaseModel):
 
 
 def _administrator(who: Principal) -> Principal:
-    if who.role is Role.PUBLIC:
-        raise Unauthenticated("send an administrator's bearer token")
-    if who.role is not Role.ADMINISTRATOR:
-        raise Forbidden("integration keys are managed by the national administrators")
-    return who
+    return administrator(who, "integration keys")
 
 
 def credentials_router(

@@ -1,12 +1,14 @@
 """What the Open311 API reads besides intake's reports: its tokens (intake's database) and
 reports' deadlines, asked of escalation over gRPC (lapor.escalation.v1.DeadlineService)."""
 
+import asyncio
 import logging
 from datetime import UTC, datetime
 
 import grpc
 from pymongo.asynchronous.collection import AsyncCollection
 
+from intake.domain.inbox import ClockReading
 from intake.domain.open311 import expected_deadline
 from lapor.escalation.v1 import deadline_service_pb2 as pb
 from lapor.escalation.v1 import deadline_service_pb2_grpc as pb_grpc
@@ -15,6 +17,8 @@ from lapor_common.mongo import Document
 
 log = logging.getLogger(__name__)
 _TIMEOUT_S = 3.0
+# GetDeadlines answers for up to 1000 reports at once.
+_PER_CALL = 1000
 
 
 class Open311Tokens:
@@ -39,32 +43,40 @@ def _clock_name(kind: ClockKind.ValueType) -> str:
 
 
 class EscalationDeadlines:
-    """When reports are expected to be fulfilled, by escalation's clocks. When escalation
-    cannot answer, none is known (and it is logged): the requests are answered without."""
+    """Reports' running clocks, asked of escalation (Open311's expected_datetime, the officers'
+    inbox). When escalation cannot answer, none is known (and it is logged): the requests are
+    answered without."""
 
     def __init__(self, target: str) -> None:
         self._channel = grpc.aio.insecure_channel(target)
         self._escalation = pb_grpc.DeadlineServiceStub(self._channel)
 
     async def expected(self, report_ids: list[str]) -> dict[str, datetime]:
-        if not report_ids:
-            return {}
-        request = pb.GetDeadlinesRequest(tracking_ids=report_ids)
+        clocks = await self.clocks(report_ids) or {}
+        found = {report_id: expected_deadline(kept) for report_id, kept in clocks.items()}
+        return {report_id: at for report_id, at in found.items() if at is not None}
+
+    async def clocks(self, report_ids: list[str]) -> dict[str, list[ClockReading]] | None:
+        """Each report's clocks that escalation keeps (reports without one are left out);
+        None when escalation did not answer."""
+        chunks = [report_ids[i : i + _PER_CALL] for i in range(0, len(report_ids), _PER_CALL)]
         try:
-            answer = await self._escalation.GetDeadlines(request, timeout=_TIMEOUT_S)
+            answers = await asyncio.gather(*map(self._clocks, chunks))
         except grpc.aio.AioRpcError as exc:
             log.warning("escalation did not give deadlines: %s", exc.code().name)
-            return {}
-        found: dict[str, datetime] = {}
-        for report in answer.reports:
-            clocks = [
+            return None
+        return {report_id: kept for answer in answers for report_id, kept in answer.items()}
+
+    async def _clocks(self, report_ids: list[str]) -> dict[str, list[ClockReading]]:
+        request = pb.GetDeadlinesRequest(tracking_ids=report_ids)
+        answer = await self._escalation.GetDeadlines(request, timeout=_TIMEOUT_S)
+        return {
+            report.tracking_id: [
                 (_clock_name(d.clock), d.deadline.ToDatetime(UTC), d.paused)
                 for d in report.deadlines
             ]
-            expected = expected_deadline(clocks)
-            if expected is not None:
-                found[report.tracking_id] = expected
-        return found
+            for report in answer.reports
+        }
 
     async def close(self) -> None:
         await self._channel.close()

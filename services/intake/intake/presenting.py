@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from intake.domain.inbox import Deadline
 from intake.domain.model import STATUS_LABELS, ReportState, Role, Status
 from intake.domain.search import excerpt
 from intake.views import View
@@ -110,7 +111,8 @@ def _suggestions(suggested: events_pb2.RoutingSuggested) -> dict[str, Any]:
     }
 
 
-def inbox_item(document: Document) -> dict[str, Any]:
+def inbox_item(document: Document, deadline: Deadline | None) -> dict[str, Any]:
+    """A report as the inbox lists it, with its nearest running deadline if one is known."""
     postponed = document.get("postponed_until")
     return {
         "tracking_id": document["_id"],
@@ -125,6 +127,8 @@ def inbox_item(document: Document) -> dict[str, Any]:
         "escalation_tier": document["escalation_tier"],
         "postponed_until": postponed.isoformat() if postponed else None,
         "sequence": document["sequence"],
+        "deadline": deadline.at.isoformat() if deadline else None,
+        "deadline_clock": deadline.clock if deadline else None,
     }
 
 

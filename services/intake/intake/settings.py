@@ -53,3 +53,6 @@ class IntakeSettings(ServiceEndpoints):
     import_concurrency: int = Field(
         32, ge=1, le=500, description="Reports of one bulk import written at the same time."
     )
+    session_hours: float = Field(
+        8.0, gt=0, le=168, description="How long a sign-in's bearer token is valid, in hours."
+    )

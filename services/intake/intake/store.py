@@ -10,7 +10,6 @@ import asyncio
 import string
 from dataclasses import asdict, fields
 from datetime import UTC, datetime
-from typing import Any
 
 from bson.binary import Binary
 from pymongo import ASCENDING, DESCENDING
@@ -77,6 +76,13 @@ def _from_document(document: Document) -> ReportState:
         for a in values["answered"]
     )
     return ReportState(report_id=document["_id"], **values)
+
+
+def _at_agency(agency_code: str, escalated: bool) -> Document:
+    where: Document = {"agency_code": agency_code}
+    if escalated:
+        where["escalation_tier"] = {"$gte": 1}
+    return where
 
 
 def literal(text: str) -> str:
@@ -151,13 +157,23 @@ class ReportStore:
             return
         await save_if_newer(self._reports, document)
 
-    async def inbox(self, agency_code: str, statuses: list[str], limit: int) -> list[Document]:
-        """Reports now at an agency ("" is the national verification queue), newest first."""
-        query: dict[str, Any] = {"agency_code": agency_code}
+    async def inbox(
+        self,
+        agency_code: str,
+        statuses: list[str],
+        limit: int,
+        *,
+        escalated: bool = False,
+        oldest_first: bool = False,
+    ) -> list[Document]:
+        """Reports now at an agency ("" is the national verification queue), newest first (or
+        oldest first); ``escalated``: only those escalated to it (tier 1 or higher)."""
+        query = _at_agency(agency_code, escalated)
         if statuses:
             query["status"] = {"$in": statuses}
         projection = dict.fromkeys(INBOX_FIELDS, 1)
-        cursor = self._reports.find(query, projection).sort("submitted_at", DESCENDING)
+        order = ASCENDING if oldest_first else DESCENDING
+        cursor = self._reports.find(query, projection).sort("submitted_at", order)
         return [document async for document in cursor.limit(limit)]
 
     async def public(self, query: RequestQuery) -> list[ReportState]:
@@ -195,6 +211,10 @@ class ReportStore:
             ]
         )
         return {row["_id"]: row["count"] async for row in rows}
+
+    async def count_escalated(self, agency_code: str) -> int:
+        """How many reports now at the agency were escalated to it."""
+        return await self._reports.count_documents(_at_agency(agency_code, escalated=True))
 
 
 class EventCopy:
