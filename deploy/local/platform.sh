@@ -189,7 +189,10 @@ urls() {
   cat <<URLS
 LAPOR! is running (logs in $logs):
   Platform (one base URL)   http://127.0.0.1:$GATEWAY_PORT
-  Web sign-in (development) admin / \$LAPOR_DEV_ADMIN_PASSWORD, petugas.bandung / \$LAPOR_DEV_OFFICER_PASSWORD
+  Web portal (citizens)     http://127.0.0.1:$GATEWAY_PORT/   track /lacak/, browse /jelajahi/
+  Public dashboard          http://127.0.0.1:$GATEWAY_PORT/statistik/
+  Staff sign-in             http://127.0.0.1:$GATEWAY_PORT/masuk/   (officers' inbox /petugas/, administrators /admin/)
+                            admin / \$LAPOR_DEV_ADMIN_PASSWORD, petugas.bandung / \$LAPOR_DEV_OFFICER_PASSWORD
                             (officer of pemkab-3204; both passwords in $LAPOR_RUN_DIR/secrets.env)
   Reports API               http://127.0.0.1:$GATEWAY_PORT/api/v1/reports
   API documentation         http://127.0.0.1:$GATEWAY_PORT/docs

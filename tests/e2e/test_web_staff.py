@@ -147,7 +147,7 @@ async def test_an_officer_cannot_open_another_agencys_report(
         )
     assert created.status_code == 201, created.text
     account = created.json()
-    await sign_in(desktop, platform, account["username"], account["password"])
+    await sign_in(desktop, platform, account["username"], account["initial_password"])
     await desktop.goto(f"{platform.base_url}/petugas/laporan/?id={filed['tracking_id']}")
     await expect(desktop.get_by_role("alert")).to_be_visible()
     await expect(desktop.locator("#report")).to_be_empty()

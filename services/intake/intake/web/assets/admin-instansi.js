@@ -49,7 +49,7 @@ function accounts(agency, list) {
       { name: "display_name", label: { id: "Nama lengkap", en: "Full name" }, required: true }],
     submit: { id: "Buat akun", en: "Create account" },
     send: (body) => api("/api/v1/accounts", { method: "POST", auth: true, body: { ...body, role: "officer", agency_code: agency.code } }),
-    done: (answer) => notice(created, "ok", tr({ id: "Akun {user} dibuat. Kata sandi awal (hanya ditampilkan sekali): {password}", en: "Account {user} created. Initial password (shown once): {password}" }, { user: answer.username, password: answer.password })) });
+    done: (answer) => notice(created, "ok", tr({ id: "Akun {user} dibuat. Kata sandi awal (hanya ditampilkan sekali): {password}", en: "Account {user} created. Initial password (shown once): {password}" }, { user: answer.username, password: answer.initial_password })) });
   return h("section", { "aria-labelledby": "accounts-title" }, h("h3", { id: "accounts-title", text: tr({ id: "Akun petugas", en: "Officer accounts" }) }),
     h("ul", {}, list.map((a) => h("li", { text: `${a.username} — ${a.display_name}${a.disabled ? ` (${tr({ id: "nonaktif", en: "disabled" })})` : ""}` }))),
     created, add);
