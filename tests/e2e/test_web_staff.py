@@ -36,10 +36,12 @@ def admin(platform: Platform) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-async def _routed(platform: Platform, admin: dict[str, str]) -> tuple[dict[str, Any], str]:
+async def _routed(
+    platform: Platform, admin: dict[str, str], confidential: bool = False
+) -> tuple[dict[str, Any], str]:
     """A report at an agency (whichever routing chose), with its title, and the agency."""
     title = f"{ROAD['title']} {uuid.uuid4().hex[:4]}"
-    filed = await file_report(platform, {**ROAD, "title": title})
+    filed = await file_report(platform, {**ROAD, "title": title, "confidential": confidential})
     async with httpx.AsyncClient(base_url=platform.base_url) as client:
         view = await at_agency(client, filed["tracking_id"], admin, "pemkab-3204")
     return {**filed, "title": title}, view["agency"]["code"]
@@ -92,7 +94,7 @@ async def test_an_officer_responds_and_the_citizen_rates_and_appeals(
     )
     await phone.get_by_role("button", name="Lacak", exact=True).click()
     await expect(phone.get_by_text("Lubang sudah kami tambal").first).to_be_visible()
-    await phone.get_by_text("1 ★").click()
+    await phone.get_by_role("radio", name="1 ★").check()
     await phone.get_by_role("button", name="Kirim penilaian").click()
     await phone.get_by_label("Mengapa tindak lanjut belum memuaskan?").fill(
         "Lubangnya hanya ditutup tanah, sekarang sudah terbuka lagi setelah hujan."
@@ -129,10 +131,11 @@ async def test_an_administrator_routes_a_report_from_the_queue(
     await checked(desktop, "admin-4-policy")
 
 
-async def test_an_officer_cannot_open_another_agencys_report(
+async def test_an_officer_cannot_work_or_read_another_agencys_report(
     desktop: Page, platform: Platform, admin: dict[str, str]
 ) -> None:
-    filed, agency_code = await _routed(platform, admin)
+    public, agency_code = await _routed(platform, admin)
+    secret, _ = await _routed(platform, admin, confidential=True)
     other = "pemkot-3273" if not agency_code.startswith("pemkot-3273") else "pemkab-3204"
     async with httpx.AsyncClient(base_url=platform.base_url) as client:
         created = await client.post(
@@ -148,8 +151,13 @@ async def test_an_officer_cannot_open_another_agencys_report(
     assert created.status_code == 201, created.text
     account = created.json()
     await sign_in(desktop, platform, account["username"], account["initial_password"])
-    await desktop.goto(f"{platform.base_url}/petugas/laporan/?id={filed['tracking_id']}")
-    await expect(desktop.get_by_role("alert")).to_be_visible()
+    # A public report of another agency: its public view, said to be so, with no action.
+    await desktop.goto(f"{platform.base_url}/petugas/laporan/?id={public['tracking_id']}")
+    await expect(desktop.get_by_role("alert")).to_contain_text("tidak berada di instansi Anda")
+    await expect(desktop.get_by_role("button", name="Terima laporan")).to_have_count(0)
+    # A confidential one: intake answers as if it did not exist.
+    await desktop.goto(f"{platform.base_url}/petugas/laporan/?id={secret['tracking_id']}")
+    await expect(desktop.get_by_role("alert")).to_contain_text("no report")
     await expect(desktop.locator("#report")).to_be_empty()
 
 

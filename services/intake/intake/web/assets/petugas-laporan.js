@@ -48,11 +48,20 @@ function actions(page) {
   return forms.length ? forms : [h("p", { class: "card", text: tr({ id: "Tidak ada tindakan untuk status ini.", en: "No action for this status." }) })];
 }
 
+// Another agency's public report comes back as its public view: shown as such, no actions.
+function notOurs() {
+  return h("p", { class: "notice notice-error", role: "alert", text: tr({
+    id: "Laporan ini tidak berada di instansi Anda: Anda hanya melihat tampilan publiknya.",
+    en: "This report is not at your agency: you see only its public view.",
+  }) });
+}
+
 function render(page) {
   const { report, clocks } = page;
+  const ours = ["officer", "administrator"].includes(report.audience);
   document.getElementById("report").replaceChildren(
-    h("div", {}, reportCard(report, clocks), reporter(report), timeline(report)),
-    h("aside", { "aria-label": tr({ id: "Tindakan petugas", en: "Officer's actions" }) }, actions(page)));
+    h("div", {}, reportCard(report, clocks), ours ? reporter(report) : null, timeline(report)),
+    h("aside", { "aria-label": tr({ id: "Tindakan petugas", en: "Officer's actions" }) }, ours ? actions(page) : notOurs()));
 }
 
 if (signedIn) {

@@ -141,11 +141,25 @@ export function deadlineBadge(iso) {
   return h("span", { class: `badge badge-${tone}`, text: tr({ id: "Tenggat {at}", en: "Due {at}" }, { at: when(iso, false) }) });
 }
 
+// What an HTTP status means for the person, in their language; the service's own reason follows.
+const STATUS_MEANINGS = {
+  401: { id: "Sesi Anda berakhir atau data masuk salah.", en: "Your session ended or the sign-in was wrong." },
+  403: { id: "Anda tidak berwenang melakukan ini.", en: "You may not do this." },
+  404: { id: "Tidak ditemukan.", en: "Not found." },
+  409: { id: "Laporan sudah berubah atau tindakan ini tidak berlaku untuk statusnya; muat ulang halaman.", en: "The report has changed or this action does not apply to its status; reload the page." },
+  413: { id: "Isian terlalu besar.", en: "Too large." },
+  422: { id: "Isian belum benar.", en: "Some fields are not right." },
+  429: { id: "Terlalu banyak percobaan; tunggu sebentar.", en: "Too many attempts; wait a while." },
+  503: { id: "Layanan sedang sibuk; coba lagi sebentar lagi.", en: "The service is busy; try again shortly." },
+};
+
 export function errorMessage(error) {
   if (error?.status === 0 || error instanceof TypeError) {
     return tr({ id: "Tidak dapat terhubung. Periksa koneksi Anda lalu coba lagi.", en: "Cannot connect. Check your connection and try again." });
   }
-  return error?.message || String(error);
+  const meaning = STATUS_MEANINGS[error?.status];
+  const reason = error?.message || String(error);
+  return meaning ? `${tr(meaning)} (${reason})` : reason;
 }
 
 export function notice(target, kind, message, problems = []) {
