@@ -168,14 +168,15 @@ services_up() {
 }
 
 # The development accounts for signing in on the web, with the passwords in secrets.env: an
-# administrator and an officer of Pemerintah Kabupaten Bandung (routing checks the agency).
+# administrator and an officer of Dinas PUPR Kabupaten Bandung, where the README's example
+# report goes (routing checks the agency).
 # An account that exists is left as it is, so running this again changes nothing.
 dev_accounts() {
   local add=(env "PYTHONPATH=$root/libs:$root/services/intake" "$python" -m intake.accounts add --exists-ok)
   "${add[@]}" --username admin --role administrator --name "Administrator Nasional" \
     --password-env LAPOR_DEV_ADMIN_PASSWORD >&2 &&
-    "${add[@]}" --username petugas.bandung --role officer --agency pemkab-3204 \
-      --name "Petugas Kabupaten Bandung" --password-env LAPOR_DEV_OFFICER_PASSWORD >&2
+    "${add[@]}" --username petugas.bandung --role officer --agency pemkab-3204.pupr \
+      --name "Petugas Dinas PUPR Kabupaten Bandung" --password-env LAPOR_DEV_OFFICER_PASSWORD >&2
 }
 
 services_down() {
@@ -193,7 +194,7 @@ LAPOR! is running (logs in $logs):
   Public dashboard          http://127.0.0.1:$GATEWAY_PORT/statistik/
   Staff sign-in             http://127.0.0.1:$GATEWAY_PORT/masuk/   (officers' inbox /petugas/, administrators /admin/)
                             admin / \$LAPOR_DEV_ADMIN_PASSWORD, petugas.bandung / \$LAPOR_DEV_OFFICER_PASSWORD
-                            (officer of pemkab-3204; both passwords in $LAPOR_RUN_DIR/secrets.env)
+                            (officer of pemkab-3204.pupr; both passwords in $LAPOR_RUN_DIR/secrets.env)
   Reports API               http://127.0.0.1:$GATEWAY_PORT/api/v1/reports
   API documentation         http://127.0.0.1:$GATEWAY_PORT/docs
   Statistics                http://127.0.0.1:$GATEWAY_PORT/api/v1/stats/summary
