@@ -12,7 +12,7 @@ function render() {
 }
 
 async function load() {
-  const answer = await api(`/api/v1/inbox${query({ status: ["MENUNGGU_VERIFIKASI"], limit: 200 })}`, { auth: true });
+  const answer = await api(`/api/v1/inbox${query({ status: ["MENUNGGU_VERIFIKASI", "DIGABUNGKAN"], limit: 200 })}`, { auth: true });
   items = answer.reports;
   render();
 }

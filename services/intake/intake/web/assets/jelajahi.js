@@ -11,6 +11,7 @@ const message = document.getElementById("results-message");
 const PAGE = 20;
 let offset = 0;
 let shown = [];
+let latest = 0;
 
 function options(select, entries) {
   select.append(...entries.map(([value, label]) => h("option", { value, text: label })));
@@ -44,12 +45,16 @@ function filters() {
 }
 
 async function search(fresh) {
-  if (fresh) { offset = 0; shown = []; }
+  // Only the newest search may draw: an older answer arriving late is dropped.
+  latest += 1;
+  const mine = latest;
+  const from = fresh ? 0 : offset;
   message.replaceChildren();
   try {
-    const answer = await api(`/api/v1/reports${query({ ...filters(), limit: PAGE, offset })}`);
-    shown = shown.concat(answer.reports);
-    offset += answer.reports.length;
+    const answer = await api(`/api/v1/reports${query({ ...filters(), limit: PAGE, offset: from })}`);
+    if (mine !== latest) return;
+    shown = fresh ? answer.reports : shown.concat(answer.reports);
+    offset = from + answer.reports.length;
     more.hidden = !answer.has_more;
     render();
   } catch (error) {
