@@ -19,8 +19,9 @@ ROOT = Path(__file__).resolve().parents[1]
 PLATFORM = ROOT / "deploy/local/platform.sh"
 KAFKA_IMAGE = "apache/kafka:4.1.1"
 MONGO_IMAGE = "mongo:7.0"
-# Ports of the local processes: apart from `make up`'s, so both can run at once.
-LOCAL_PORTS = {"KAFKA_PORT": "39092", "KAFKA_CONTROLLER_PORT": "39093", "MONGO_PORT": "37017"}
+# Ports of the local processes: apart from `make up`'s, so both can run at once, and below
+# Linux's ephemeral range (32768-60999), where any client's outgoing connection may hold them.
+LOCAL_PORTS = {"KAFKA_PORT": "19092", "KAFKA_CONTROLLER_PORT": "19093", "MONGO_PORT": "17017"}
 
 
 @dataclass(frozen=True)
