@@ -1,0 +1,72 @@
+"""What a scenario is and what it is given: the running stack, the load generator, the seed and
+how much to do (a full run, or a smoke run of seconds that checks the harness works)."""
+
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from bench.harness.load import Mix
+from bench.harness.results import Goal, Outcome
+from bench.harness.stack import Stack
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """How much each scenario does."""
+
+    intake_seconds: float  # closed-loop throughput, intake and its ceiling each
+    intake_concurrency: int
+    latency_reports: int  # open loop at 100/s, intake and the ceiling each
+    freshness_reports: int  # open loop at 100/s
+    import_reports: int
+    import_batch: int
+    projection_reports: int  # four events each
+    stream_events: int  # events each way (faust, plain consumer)
+    escalation_reports: int
+    settle_seconds: float  # quiet before memory is read
+
+
+FULL = Sizes(
+    intake_seconds=15,
+    intake_concurrency=64,
+    latency_reports=2000,
+    freshness_reports=2000,
+    import_reports=3000,
+    import_batch=500,
+    projection_reports=500,
+    stream_events=2000,
+    escalation_reports=1_000_000,
+    settle_seconds=10,
+)
+SMOKE = Sizes(
+    intake_seconds=1,
+    intake_concurrency=4,
+    latency_reports=20,
+    freshness_reports=10,
+    import_reports=20,
+    import_batch=10,
+    projection_reports=10,
+    stream_events=20,
+    escalation_reports=200,
+    settle_seconds=1,
+)
+
+
+@dataclass(frozen=True)
+class Bench:
+    stack: Stack
+    mix: Mix
+    seed: int
+    sizes: Sizes
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A measurement and its goals. ``needs``: the whole platform running, or only Kafka and
+    the database server (the services stopped, so nothing else consumes or writes)."""
+
+    name: str
+    title: str
+    needs: Literal["platform", "infrastructure"]
+    goals: tuple[Goal, ...]
+    measure: Callable[[Bench], Coroutine[Any, Any, Outcome]]
