@@ -26,12 +26,12 @@ from bench.harness.machine import commit, machine
 from bench.harness.results import Result, document, failed, judged, table, write
 from bench.harness.scenario import FULL, SMOKE, Bench, Scenario
 from bench.harness.stack import ROOT, infrastructure, services
-from bench.scenarios import intake_api
+from bench.scenarios import bulk_import, intake_api, replay
 
 log = logging.getLogger("bench")
 RESULTS = ROOT / "bench/results"
 # In the order of the table; they run platform scenarios first, then the others.
-SCENARIOS: tuple[Scenario, ...] = (intake_api.SCENARIO,)
+SCENARIOS: tuple[Scenario, ...] = (intake_api.SCENARIO, bulk_import.SCENARIO, replay.SCENARIO)
 
 
 def attempt(scenario: Scenario, bench: Bench) -> Result:
@@ -82,7 +82,8 @@ def main() -> None:
     parser.add_argument("--only", nargs="*", default=[], help="Only these scenarios, by name.")
     parser.add_argument("--results", type=Path, default=RESULTS, help="Folder for the JSON.")
     args = parser.parse_args()
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s bench: %(message)s")
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s: %(message)s")
+    log.setLevel(logging.INFO)
     unknown = set(args.only) - {s.name for s in SCENARIOS}
     if unknown:
         parser.error(f"no scenario named {', '.join(sorted(unknown))}")

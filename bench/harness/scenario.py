@@ -20,6 +20,7 @@ class Sizes:
     freshness_reports: int  # open loop at 100/s
     import_reports: int
     import_batch: int
+    tool_records: int  # records Kafka's own producer and consumer tools move
     projection_reports: int  # four events each
     stream_events: int  # events each way (faust, plain consumer)
     escalation_reports: int
@@ -33,6 +34,7 @@ FULL = Sizes(
     freshness_reports=2000,
     import_reports=3000,
     import_batch=500,
+    tool_records=200_000,
     projection_reports=500,
     stream_events=2000,
     escalation_reports=1_000_000,
@@ -45,6 +47,7 @@ SMOKE = Sizes(
     freshness_reports=10,
     import_reports=20,
     import_batch=10,
+    tool_records=2_000,
     projection_reports=10,
     stream_events=20,
     escalation_reports=200,
