@@ -26,21 +26,20 @@ from typing import Any
 
 import grpc
 
-from bench.harness.load import TYPE_NAMES, Mix, Report
+from bench.harness.load import TYPES_BY_NAME, Mix, Report
 from lapor.integration.v1 import integration_service_pb2 as pb
 from lapor.integration.v1 import integration_service_pb2_grpc as pb_grpc
 from lapor.report.v1.events_pb2 import ReporterIdentity
 from lapor_common.tokens import issue
 
 ROOT = Path(__file__).resolve().parents[1]
-TYPES = {name: number for number, name in TYPE_NAMES.items()}
 
 
 def external(report: Report, external_id: str) -> pb.ExternalReport:
     """A report of the mix as an agency's system sends it."""
     return pb.ExternalReport(
         external_id=external_id,
-        type=TYPES[report["type"]],
+        type=TYPES_BY_NAME[report["type"]],
         title=report["title"],
         body=report["body"],
         category_code=report["category_code"],

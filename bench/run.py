@@ -26,12 +26,17 @@ from bench.harness.machine import commit, machine
 from bench.harness.results import Result, document, failed, judged, table, write
 from bench.harness.scenario import FULL, SMOKE, Bench, Scenario
 from bench.harness.stack import ROOT, infrastructure, services
-from bench.scenarios import bulk_import, intake_api, replay
+from bench.scenarios import bulk_import, intake_api, projection, replay
 
 log = logging.getLogger("bench")
 RESULTS = ROOT / "bench/results"
 # In the order of the table; they run platform scenarios first, then the others.
-SCENARIOS: tuple[Scenario, ...] = (intake_api.SCENARIO, bulk_import.SCENARIO, replay.SCENARIO)
+SCENARIOS: tuple[Scenario, ...] = (
+    intake_api.SCENARIO,
+    bulk_import.SCENARIO,
+    replay.SCENARIO,
+    projection.SCENARIO,
+)
 
 
 def attempt(scenario: Scenario, bench: Bench) -> Result:

@@ -26,7 +26,7 @@ from typing import Any
 
 from deploy.local.history_text import LEVELS, TYPES, compose, months_of_weights
 from deploy.local.history_world import World, load_world
-from deploy.local.synthetic import Weighted, person
+from deploy.local.synthetic import Village, Weighted, person
 from lapor.report.v1 import events_pb2 as e
 
 TYPE_NAMES = {
@@ -34,6 +34,7 @@ TYPE_NAMES = {
     e.REPORT_TYPE_ASPIRATION: "aspirasi",
     e.REPORT_TYPE_INFORMATION_REQUEST: "permintaan_informasi",
 }
+TYPES_BY_NAME = {name: number for number, name in TYPE_NAMES.items()}
 CHANNELS = Weighted({"web": 50, "mobile": 35, "social_media": 15})
 MONTH = 11
 ANONYMOUS, CONFIDENTIAL, WITH_CONTACT, WITH_CATEGORY = 0.25, 0.06, 0.6, 0.35
@@ -41,8 +42,15 @@ ANONYMOUS, CONFIDENTIAL, WITH_CONTACT, WITH_CATEGORY = 0.25, 0.06, 0.6, 0.35
 Report = dict[str, Any]  # the JSON body of POST /api/v1/reports
 
 
+@dataclass(frozen=True)
+class Drawn:
+    report: Report
+    category_code: str  # what it is about, whether or not the reporter chose a category
+    agency_code: str  # the agency routing's rules name for it there ("" if none)
+
+
 class Mix:
-    """Reports drawn from the world; ``reports(seed, n)`` is the same for the same seed."""
+    """Reports drawn from the world; the same seed draws the same reports."""
 
     def __init__(self, world: World) -> None:
         self._world = world
@@ -53,14 +61,23 @@ class Mix:
         return cls(load_world(regions_dir, date(2026, 1, 1), date(2026, 12, 31)))
 
     def reports(self, seed: int | str, count: int) -> list[Report]:
-        rng = random.Random(seed)
-        return [self._report(rng) for _ in range(count)]
+        return [drawn.report for drawn in self.draws(seed, count)]
 
-    def _report(self, rng: random.Random) -> Report:
+    def draws(self, seed: int | str, count: int) -> list[Drawn]:
+        rng = random.Random(seed)
+        return [self._draw(rng) for _ in range(count)]
+
+    def _draw(self, rng: random.Random) -> Drawn:
         category = self._categories.pick(rng)
         village = self._world.places.village(rng)
+        phrase = rng.choice(category.phrases)
+        agencies = self._world.responsible(category, phrase, village)
+        report = self._report(rng, category.code, phrase, village)
+        return Drawn(report, category.code, agencies[0].code if agencies else "")
+
+    def _report(self, rng: random.Random, category: str, phrase: str, village: Village) -> Report:
         kind = TYPES.pick(rng)
-        title, body = compose(rng, kind, rng.choice(category.phrases), village)
+        title, body = compose(rng, kind, phrase, village)
         level = LEVELS.pick(rng)
         region = village.code if level == "village" else getattr(village, f"{level}_code")
         report: Report = {
@@ -68,7 +85,7 @@ class Mix:
             "title": title,
             "body": body,
             "region_code": region,
-            "category_code": category.code if rng.random() < WITH_CATEGORY else "",
+            "category_code": category if rng.random() < WITH_CATEGORY else "",
             "channel": CHANNELS.pick(rng),
             "anonymous": rng.random() < ANONYMOUS,
             "confidential": rng.random() < CONFIDENTIAL,
