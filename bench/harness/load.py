@@ -114,10 +114,18 @@ Send = Callable[[int], Awaitable[bool]]
 
 @dataclass(frozen=True)
 class Latencies:
-    """Seconds from each send's due moment to its answer, and how many failed."""
+    """Seconds from each send's due moment to its answer, and whether each succeeded."""
 
     seconds: list[float]
-    failed: int
+    ok: list[bool]
+
+    @property
+    def failed(self) -> int:
+        return self.ok.count(False)
+
+    def succeeded(self) -> "Latencies":
+        kept = [s for s, ok in zip(self.seconds, self.ok, strict=True) if ok]
+        return Latencies(kept, [True] * len(kept))
 
     def percentile_ms(self, share: float) -> float:
         if not self.seconds:
@@ -137,7 +145,7 @@ async def open_loop(send: Send, rate: float, count: int) -> Latencies:
         return time.perf_counter() - due, ok
 
     timed = await asyncio.gather(*(one(i) for i in range(count)))
-    return Latencies([seconds for seconds, _ in timed], sum(not ok for _, ok in timed))
+    return Latencies([seconds for seconds, _ in timed], [ok for _, ok in timed])
 
 
 @dataclass(frozen=True)
