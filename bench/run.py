@@ -26,7 +26,7 @@ from bench.harness.machine import commit, machine
 from bench.harness.results import Result, document, failed, judged, table, write
 from bench.harness.scenario import FULL, SMOKE, Bench, Scenario
 from bench.harness.stack import ROOT, infrastructure, services
-from bench.scenarios import bulk_import, freshness, intake_api, projection, replay
+from bench.scenarios import bulk_import, freshness, intake_api, projection, replay, streams
 
 log = logging.getLogger("bench")
 RESULTS = ROOT / "bench/results"
@@ -37,6 +37,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     replay.SCENARIO,
     projection.SCENARIO,
     freshness.SCENARIO,
+    streams.SCENARIO,
 )
 
 
