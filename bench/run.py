@@ -26,7 +26,16 @@ from bench.harness.machine import commit, machine
 from bench.harness.results import Result, document, failed, judged, table, write
 from bench.harness.scenario import FULL, SMOKE, Bench, Scenario
 from bench.harness.stack import ROOT, infrastructure, services
-from bench.scenarios import bulk_import, freshness, intake_api, projection, replay, streams
+from bench.scenarios import (
+    bulk_import,
+    escalation,
+    freshness,
+    idle,
+    intake_api,
+    projection,
+    replay,
+    streams,
+)
 
 log = logging.getLogger("bench")
 RESULTS = ROOT / "bench/results"
@@ -38,6 +47,8 @@ SCENARIOS: tuple[Scenario, ...] = (
     projection.SCENARIO,
     freshness.SCENARIO,
     streams.SCENARIO,
+    escalation.SCENARIO,
+    idle.SCENARIO,
 )
 
 

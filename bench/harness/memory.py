@@ -15,15 +15,21 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-def _rss(pid: int) -> int:
+def _status(pid: int, field: str) -> int:
+    """A memory figure of /proc/<pid>/status, in bytes (0 for a process that has gone)."""
     try:
         status = Path(f"/proc/{pid}/status").read_text()
     except OSError:
         return 0
     for line in status.splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) * 1024
     return 0
+
+
+def peak_rss(pid: int) -> int:
+    """The most the process itself has had resident, in bytes."""
+    return _status(pid, "VmHWM")
 
 
 def tree_rss(pid: int) -> int:
@@ -31,6 +37,6 @@ def tree_rss(pid: int) -> int:
     total, pending = 0, [pid]
     while pending:
         current = pending.pop()
-        total += _rss(current)
+        total += _status(current, "VmRSS")
         pending += _children(current)
     return total
