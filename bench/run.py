@@ -6,7 +6,8 @@ everything (also when a scenario fails), writes bench/results/latest.json and a 
 after the run's UTC date and time, and prints the table.
 
     PYTHONPATH=.:libs:services/intake:services/routing:services/escalation:services/analytics \
-        .venv/bin/python -m bench.run [--smoke] [--seed 7] [--only intake ...]
+        .venv/bin/python -m bench.run [--smoke] [--seed 7] [--only intake ...] \
+        [--escalation-reports 1000000]
 
 ``--smoke`` runs every scenario tiny (seconds each): it checks the harness works, not how fast.
 """
@@ -17,6 +18,7 @@ import logging
 import os
 import time
 from collections.abc import Iterable, Sequence
+from dataclasses import asdict, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -24,7 +26,7 @@ from typing import Any
 from bench.harness.load import Mix, shape
 from bench.harness.machine import commit, machine
 from bench.harness.results import Result, document, failed, judged, table, write
-from bench.harness.scenario import FULL, SMOKE, Bench, Scenario
+from bench.harness.scenario import FULL, SMOKE, Bench, Scenario, Sizes
 from bench.harness.stack import ROOT, infrastructure, services
 from bench.scenarios import (
     bulk_import,
@@ -79,10 +81,10 @@ def _unstarted(chosen: Iterable[Scenario], needs: str, error: Exception) -> dict
     }
 
 
-def run_all(chosen: Sequence[Scenario], mix: Mix, seed: int, smoke: bool) -> list[Result]:
+def run_all(chosen: Sequence[Scenario], mix: Mix, seed: int, sizes: Sizes) -> list[Result]:
     found: dict[str, Result] = {}
     with infrastructure(ROOT / ".run/bench") as stack:
-        bench = Bench(stack, mix, seed, SMOKE if smoke else FULL)
+        bench = Bench(stack, mix, seed, sizes)
         try:
             with services(stack):
                 found |= _phase(chosen, bench, "platform")
@@ -93,19 +95,35 @@ def run_all(chosen: Sequence[Scenario], mix: Mix, seed: int, smoke: bool) -> lis
     return [found[s.name] for s in chosen]
 
 
-def main() -> None:
+def _sizes(args: argparse.Namespace) -> Sizes:
+    sizes = SMOKE if args.smoke else FULL
+    if args.escalation_reports:
+        return replace(sizes, escalation_reports=args.escalation_reports)
+    return sizes
+
+
+def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--smoke", action="store_true", help="Every scenario, tiny.")
     parser.add_argument("--seed", type=int, default=7, help="Seed of the load generator.")
     parser.add_argument("--only", nargs="*", default=[], help="Only these scenarios, by name.")
     parser.add_argument("--results", type=Path, default=RESULTS, help="Folder for the JSON.")
+    parser.add_argument(
+        "--escalation-reports", type=int, help="Open reports for escalation (full: 100,000)."
+    )
     args = parser.parse_args()
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s: %(message)s")
-    log.setLevel(logging.INFO)
     unknown = set(args.only) - {s.name for s in SCENARIOS}
     if unknown:
         parser.error(f"no scenario named {', '.join(sorted(unknown))}")
+    return args
+
+
+def main() -> None:
+    args = _arguments()
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s: %(message)s")
+    log.setLevel(logging.INFO)
     chosen = [s for s in SCENARIOS if not args.only or s.name in args.only]
+    sizes = _sizes(args)
     started, began = datetime.now(UTC), time.monotonic()
     regions = Path(os.environ.get("LAPOR_REGIONS_DIR", ROOT.parent / "shared/data/regions"))
     mix = Mix.load(regions)
@@ -113,11 +131,12 @@ def main() -> None:
         "started_at": started.isoformat(),
         "mode": "smoke" if args.smoke else "full",
         "seed": args.seed,
+        "sizes": asdict(sizes),
         "machine": machine(),
         "code": commit(ROOT),
         "load": shape(mix.reports(args.seed, 5000)),
     }
-    results = run_all(chosen, mix, args.seed, args.smoke)
+    results = run_all(chosen, mix, args.seed, sizes)
     run |= {"finished_at": datetime.now(UTC).isoformat(), "seconds": _since(began)}
     paths = write(args.results, started.strftime("%Y%m%dT%H%M%SZ"), document(results, run))
     print(table(results))

@@ -1,4 +1,6 @@
-"""Escalation with N (1,000,000) open reports: their clocks and timers written to a database
+"""Escalation with N open reports (the goal: 1,000,000; a full run writes 100,000, since
+FerretDB takes about 11 minutes to write 10^6 with their 4,000,000 timers, so
+--escalation-reports 1000000 measures the goal): their clocks and timers written to a database
 as escalation's store keeps them (bench/escalation_timers.py populate), then the escalation
 service started on it, its time frozen, as after a restart: seconds until /readyz answers, and
 its memory (resident a few seconds later, and the most it had resident). No ceiling."""
@@ -45,9 +47,10 @@ async def measure(bench: Bench) -> Outcome:
 
 SCENARIO = Scenario(
     name="escalation",
-    title="Escalation with 1,000,000 open reports",
+    title="Escalation: restart with open reports",
     needs="infrastructure",
     goals=(
+        Goal("with 1,000,000 open reports", "reports", 1_000_000),
         Goal("memory <= 1 GB", "peak_mib", 1024, at_least=False),
         Goal("restart ready <= 60 s", "ready_s", 60, at_least=False),
     ),
