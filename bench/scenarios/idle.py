@@ -1,7 +1,7 @@
 """The whole platform idle: the broker, the database server and the five services, each with
-every process it started, resident in memory once the run's load on them is over and they have
-been quiet a while (the gateway and the local mailbox, stand-ins of development, not counted).
-No ceiling."""
+every process it started, resident in memory a few seconds after they all started and before
+any load (the runner takes this scenario first; the gateway and the local mailbox, stand-ins of
+development, are not counted). No ceiling."""
 
 import asyncio
 
