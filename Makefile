@@ -75,10 +75,12 @@ history: proto ## Write a synthetic two-year history to lapor.sandbox.report-eve
 run: proto ## Start the whole platform and follow its logs; Ctrl-C stops everything
 	@$(PLATFORM) run
 
-bench: proto ## Benchmarks without infrastructure: routing decisions/s and the classifier's quality
+bench: proto ## Routing's benches, then every scenario against ceilings measured in the same run (bench/results/latest.json)
 	PYTHONPATH=libs:services/routing $(PY) bench/routing_decisions.py \
 		--regions $(LAPOR_REGIONS_DIR) --texts tests/data/routing_eval.csv
 	PYTHONPATH=libs:services/routing $(PY) bench/routing_classifier.py
+	PYTHONPATH=.:libs:services/intake:services/routing:services/escalation:services/analytics \
+		$(PY) -m bench.run $(BENCH_ARGS)
 
 clean: down ## Stop everything and delete local runtime state (.run/)
 	rm -rf .run

@@ -5,29 +5,33 @@ due timers per second it fires, commands sent to Kafka included.
 Needs the infrastructure only, not the services (their consumers would take the commands):
 
     deploy/local/platform.sh infra-up
-    PYTHONPATH=libs:services/escalation .venv/bin/python bench/escalation_timers.py \
-        populate --reports 1000000
-    PYTHONPATH=libs:services/escalation .venv/bin/python bench/escalation_timers.py \
-        fire --due 20000
-    PYTHONPATH=libs:services/escalation .venv/bin/python bench/escalation_timers.py restart
+    export PYTHONPATH=.:libs:services/escalation
+    .venv/bin/python -m bench.escalation_timers populate --reports 1000000
+    .venv/bin/python -m bench.escalation_timers fire --due 20000
+    .venv/bin/python -m bench.escalation_timers restart
+
+`make bench` runs populate and restart as a scenario.
 """
 
 import argparse
 import asyncio
+import logging
 import os
 import random
 import resource
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 import zlib
 from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from bench.harness.memory import MIB, peak_rss, tree_rss
+from bench.harness.processes import answers, running, wait_until
 from escalation.domain.calendar import indonesian_calendar
 from escalation.domain.clocks import AGENCY_CLOCKS, Report, Rules
 from escalation.domain.policy import load_policies
@@ -39,6 +43,8 @@ from lapor_common.kafka_io import durable_producer
 from lapor_common.mongo import Document, mongo_client
 from lapor_common.settings import PlatformSettings
 
+log = logging.getLogger(__name__)
+READY_TIMEOUT_S = 600
 POLICIES = Path(__file__).resolve().parents[1] / "services/escalation/escalation/data/policies.toml"
 DATABASE = "bench_escalation"
 PARTITIONS = 12
@@ -79,8 +85,9 @@ def _buckets(reports: list[Report]) -> Buckets:
     return found
 
 
-async def populate(count: int, timers_only: bool) -> None:
-    client = mongo_client(PlatformSettings().mongo_uri, "bench")
+async def populate(mongo_uri: str, count: int, timers_only: bool) -> str:
+    """N open reports and their timers in the database; what was written, in a line."""
+    client = mongo_client(mongo_uri, "bench")
     db = client[DATABASE]
     if not timers_only:
         await client.drop_database(DATABASE)
@@ -97,18 +104,18 @@ async def populate(count: int, timers_only: bool) -> None:
             await db["reports"].insert_many([to_document(r) for r in reports])
         for where, found in _buckets(reports).items():
             buckets[where].update(found)
-        print(f"{first + len(reports)} reports ({time.perf_counter() - started:.0f} s)")
+        log.info("%d reports (%.0f s)", first + len(reports), time.perf_counter() - started)
     by_hour: dict[str, list[Document]] = defaultdict(list)
     for (hour, bucket_id), entries in buckets.items():
         by_hour[hour].append({"_id": bucket_id, "timers": entries})
     for hour, documents in by_hour.items():
         await db[hour].insert_many(documents)
     total = sum(len(v) for v in buckets.values())
-    print(
+    await client.close()
+    return (
         f"{count} open reports, {total} timers in {len(buckets)} buckets over {len(by_hour)} "
         f"hour collections, in {time.perf_counter() - started:.0f} s"
     )
-    await client.close()
 
 
 async def _chain(agency: str, category: str) -> list[Rung]:
@@ -153,38 +160,33 @@ async def fire(due: int) -> None:
     await client.close()
 
 
-def restart() -> None:
-    """Start the escalation service on the populated database; time until /readyz answers
-    200, then its resident memory after it has run for a few seconds."""
-    clock = Path(tempfile.mkdtemp()) / "clock"
+@dataclass(frozen=True)
+class Restarted:
+    ready_s: float  # from the process's start until /readyz answered 200
+    rss_bytes: int  # resident after it ran for a few seconds more
+    peak_bytes: int  # the most it was resident (VmHWM)
+
+
+def restart(
+    env: Mapping[str, str], ports: tuple[int, int], log_file: Path, settle_s: float
+) -> Restarted:
+    """Start the escalation service (HTTP and gRPC on ``ports``) on the populated database,
+    its time frozen at NOW; how long until ready, and its memory ``settle_s`` later."""
+    clock = log_file.with_suffix(".clock")
     clock.write_text(NOW.isoformat())
+    http, grpc = ports
     env = {
-        **os.environ,
+        **env,
         "ESCALATION_DATABASE": DATABASE,
         "ESCALATION_CLOCK_FILE": str(clock),
-        "ESCALATION_HTTP_PORT": "28003",
-        "ESCALATION_GRPC_PORT": "28053",
+        "ESCALATION_HTTP_PORT": str(http),
+        "ESCALATION_GRPC_PORT": str(grpc),
     }
-    started = time.perf_counter()
-    service = subprocess.Popen([sys.executable, "-m", "escalation"], env=env)
-    try:
-        while not _ready("http://127.0.0.1:28003/readyz"):
-            time.sleep(0.05)
-        print(f"ready {time.perf_counter() - started:.2f} s after the process started")
-        time.sleep(5)
-        rss = Path(f"/proc/{service.pid}/status").read_text().split("VmRSS:")[1].split()[0]
-        print(f"resident memory after 5 s: {int(rss) // 1024} MiB")
-    finally:
-        service.terminate()
-        service.wait()
-
-
-def _ready(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=1) as answer:
-            return bool(answer.status == 200)
-    except OSError:
-        return False
+    with running([sys.executable, "-m", "escalation"], env, log_file) as service:
+        url = f"http://127.0.0.1:{http}/readyz"
+        ready = wait_until(lambda: answers(url), service, READY_TIMEOUT_S)
+        time.sleep(settle_s)
+        return Restarted(ready, tree_rss(service.pid), peak_rss(service.pid))
 
 
 def main() -> None:
@@ -196,12 +198,17 @@ def main() -> None:
     commands.add_parser("fire").add_argument("--due", type=int, default=20_000)
     commands.add_parser("restart")
     args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
     if args.command == "populate":
-        asyncio.run(populate(args.reports, args.timers_only))
+        print(asyncio.run(populate(PlatformSettings().mongo_uri, args.reports, args.timers_only)))
     elif args.command == "fire":
         asyncio.run(fire(args.due))
     else:
-        restart()
+        log_file = Path(tempfile.mkdtemp()) / "escalation.log"
+        found = restart(os.environ, (28003, 28053), log_file, settle_s=5)
+        print(f"ready {found.ready_s:.2f} s after the process started (its log: {log_file})")
+        resident, peak = found.rss_bytes // MIB, found.peak_bytes // MIB
+        print(f"resident memory after 5 s: {resident} MiB, at most {peak} MiB")
 
 
 if __name__ == "__main__":

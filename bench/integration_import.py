@@ -3,63 +3,60 @@
 Against a running platform: an administrator's token (signed with the platform's development
 key from its secrets.env) issues an integration key for the agency, then a few concurrent
 clients import N reports in batches over gRPC, each batch waiting for its answer (intake
-answers only after Kafka acknowledged every event). Reports are a seeded mix of Indonesian
-complaint texts in real regencies, each with a new external id.
+answers only after Kafka acknowledged every event). Reports are the benchmarks' seeded mix
+(bench/harness/load.py), each with a new external id. `make bench` runs it as a scenario.
 
     deploy/local/platform.sh up      # or with private ports, see services/intake/README.md
-    .venv/bin/python bench/integration_import.py --reports 5000 --batch 500 --clients 4
+    PYTHONPATH=.:libs:services/intake:services/routing:services/escalation \
+        .venv/bin/python -m bench.integration_import --reports 5000 --batch 500 --clients 4
 """
 
 import argparse
 import asyncio
-import csv
 import json
 import math
-import random
+import os
 import statistics
 import time
 import urllib.request
 import uuid
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import grpc
 
+from bench.harness.load import TYPES_BY_NAME, Mix, Report
 from lapor.integration.v1 import integration_service_pb2 as pb
 from lapor.integration.v1 import integration_service_pb2_grpc as pb_grpc
-from lapor.report.v1.events_pb2 import REPORT_TYPE_ASPIRATION, REPORT_TYPE_COMPLAINT
+from lapor.report.v1.events_pb2 import ReporterIdentity
 from lapor_common.tokens import issue
 
 ROOT = Path(__file__).resolve().parents[1]
-REGIONS = ROOT.parent / "shared/data/regions/regencies.csv"
-TEXTS = [
-    ("Jalan berlubang", "Jln utama depan pasar berlubang besar, sudah ada pengendara motor jatuh."),
-    ("Bansos belum cair", "Bantuan PKH ibu saya belum cair tiga bulan padahal terdaftar di DTKS."),
-    ("KTP-el belum jadi", "Enam bulan sejak rekam data KTP-el di Disdukcapil, kartu belum jadi."),
-    ("Antrean BPJS", "Antrean peserta BPJS di puskesmas sampai lima jam, mohon ditambah loket."),
-    ("Sampah menumpuk", "Sampah di TPS belum diangkut seminggu, bau dan mengundang lalat."),
-]
 
 
-def batches(count: int, size: int, seed: int) -> list[pb.ImportReportsRequest]:
-    chance = random.Random(seed)
-    with REGIONS.open(encoding="utf-8") as rows:
-        regions = [row["code"] for row in csv.DictReader(rows)]
+def external(report: Report, external_id: str) -> pb.ExternalReport:
+    """A report of the mix as an agency's system sends it."""
+    return pb.ExternalReport(
+        external_id=external_id,
+        type=TYPES_BY_NAME[report["type"]],
+        title=report["title"],
+        body=report["body"],
+        category_code=report["category_code"],
+        region_code=report["region_code"],
+        anonymous=report["anonymous"],
+        confidential=report["confidential"],
+        reporter=ReporterIdentity(**report["reporter"]) if "reporter" in report else None,
+    )
+
+
+def batches(reports: list[Report], size: int) -> list[pb.ImportReportsRequest]:
+    """The reports in batches, each with an external id no earlier run used."""
     run = uuid.uuid4().hex[:8]
-    reports = []
-    for i in range(count):
-        title, body = chance.choice(TEXTS)
-        reports.append(
-            pb.ExternalReport(
-                external_id=f"bench-{run}-{i}",
-                type=chance.choice([REPORT_TYPE_COMPLAINT] * 4 + [REPORT_TYPE_ASPIRATION]),
-                title=title,
-                body=body,
-                region_code=chance.choice(regions),
-                anonymous=chance.random() < 0.3,
-            )
-        )
-    return [pb.ImportReportsRequest(reports=reports[i : i + size]) for i in range(0, count, size)]
+    found = [external(report, f"bench-{run}-{i}") for i, report in enumerate(reports)]
+    return [
+        pb.ImportReportsRequest(reports=found[i : i + size]) for i in range(0, len(found), size)
+    ]
 
 
 def integration_key(gateway: str, secrets: Path, agency: str) -> str:
@@ -76,7 +73,9 @@ def integration_key(gateway: str, secrets: Path, agency: str) -> str:
     return api_key
 
 
-async def run(target: str, key: str, work: list[pb.ImportReportsRequest], clients: int) -> None:
+async def run(
+    target: str, key: str, work: list[pb.ImportReportsRequest], clients: int
+) -> dict[str, Any]:
     queue: asyncio.Queue[pb.ImportReportsRequest] = asyncio.Queue()
     for batch in work:
         queue.put_nowait(batch)
@@ -113,7 +112,7 @@ async def run(target: str, key: str, work: list[pb.ImportReportsRequest], client
             "max": round(took[-1], 3),
         },
     }
-    print(json.dumps(summary, indent=2))
+    return summary
 
 
 def main() -> None:
@@ -129,8 +128,9 @@ def main() -> None:
     parser.add_argument("--api-key", default="", help="an agency's key (default: issue one)")
     args = parser.parse_args()
     key = args.api_key or integration_key(args.gateway, args.secrets, args.agency)
-    work = batches(args.reports, args.batch, args.seed)
-    asyncio.run(run(args.intake_grpc, key, work, args.clients))
+    regions = Path(os.environ.get("LAPOR_REGIONS_DIR", ROOT.parent / "shared/data/regions"))
+    work = batches(Mix.load(regions).reports(args.seed, args.reports), args.batch)
+    print(json.dumps(asyncio.run(run(args.intake_grpc, key, work, args.clients)), indent=2))
 
 
 if __name__ == "__main__":

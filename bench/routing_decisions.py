@@ -31,7 +31,8 @@ DATA = Path(__file__).resolve().parents[1] / "services/routing/routing/data"
 AT = datetime(2026, 11, 2, tzinfo=UTC)
 
 
-def _router(regions: Path) -> Router:
+def load_router(regions: Path) -> Router:
+    """Routing's whole knowledge, as the service loads it at start."""
     taxonomy = load_taxonomy(DATA / "taxonomy.toml")
     model = Classifier.train(load_training(DATA / "training.csv"), list(taxonomy.categories))
     return Router(
@@ -100,7 +101,7 @@ def main() -> None:
     parser.add_argument("--threshold", type=float, default=0.6)
     args = parser.parse_args()
     started = time.perf_counter()
-    router = _router(args.regions)
+    router = load_router(args.regions)
     loaded = time.perf_counter() - started
     cases = _cases(args.texts)
     outcomes: Counter[str] = Counter()
