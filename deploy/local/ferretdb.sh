@@ -10,12 +10,32 @@ set -euo pipefail
 SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/ferretdb
 CACHE=${LAPOR_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/lapor}
 VERSION=$(sed -nE 's#^[[:space:]]*(require[[:space:]]+)?github\.com/FerretDB/FerretDB[[:space:]]+(v[^[:space:]]+).*#\2#p' "$SRC/go.mod")
-HASH=$(cat "$SRC/go.mod" "$SRC/go.sum" "$SRC/main.go" | sha256sum | cut -c1-12)
+# FerretDB 1.24's SQLite backend indexes _id as `_ferretdb_sjson->"_id"` but queries it as
+# `_ferretdb_sjson->'$._id'`; SQLite uses an index only for the expression it was built on, so
+# every lookup by _id read the whole collection. The build queries with the indexed expression
+# (the same value): the one change made to FerretDB's source, at build time.
+ID_FILE=internal/backends/sqlite/metadata/metadata.go
+ID_QUERIED="IDColumn = DefaultColumn + \"->'\$._id'\""
+ID_INDEXED='IDColumn = DefaultColumn + `->"_id"`'
+HASH=$( (cat "$SRC/go.mod" "$SRC/go.sum" "$SRC/main.go"; echo "$ID_INDEXED") | sha256sum | cut -c1-12)
 BIN=$CACHE/ferretdb/$VERSION-$HASH/ferretdb
 START_TIMEOUT=60 STOP_TIMEOUT=20
 
 die() { echo "ferretdb.sh: $*" >&2; exit 1; }
 now_us() { local t=${EPOCHREALTIME/[.,]/}; echo $((10#$t)); }
+
+# Our wrapper module in $1, building FerretDB's source with the _id change above.
+patched_source() {
+  local dir; dir=$(cd "$SRC" && go mod download -json "github.com/FerretDB/FerretDB@$VERSION" |
+    sed -nE 's/^[[:space:]]*"Dir": "(.*)",?$/\1/p')
+  [[ -d $dir ]] || die "FerretDB $VERSION's source was not downloaded"
+  cp "$SRC/go.mod" "$SRC/go.sum" "$SRC/main.go" "$1/"
+  cp -r "$dir" "$1/ferretdb" && chmod -R u+w "$1/ferretdb"
+  grep -qF "$ID_QUERIED" "$1/ferretdb/$ID_FILE" || die "FerretDB $VERSION no longer has $ID_QUERIED"
+  sed -i "s|$(printf '%s' "$ID_QUERIED" | sed 's/[$.*[\\^|]/\\&/g')|$ID_INDEXED|" "$1/ferretdb/$ID_FILE"
+  grep -qF "$ID_INDEXED" "$1/ferretdb/$ID_FILE" || die "the _id change did not apply"
+  (cd "$1" && go mod edit -replace "github.com/FerretDB/FerretDB=./ferretdb")
+}
 
 install() {
   if [[ -x $BIN ]]; then echo "ferretdb $VERSION already installed: $BIN"; return; fi
@@ -25,8 +45,12 @@ install() {
   trap 'rm -f "$TMP"' EXIT
   local t0; t0=$(now_us)
   echo "building ferretdb $VERSION ($HASH); a cold build takes a few minutes..."
-  (cd "$SRC" && go build -trimpath -tags ferretdb_no_postgresql -ldflags='-s -w' -o "$TMP" .)
+  WORK=$(mktemp -d "${BIN%/*}/build.XXXXXX")
+  trap 'rm -f "$TMP"; rm -rf "$WORK"' EXIT
+  patched_source "$WORK"
+  (cd "$WORK" && go build -trimpath -tags ferretdb_no_postgresql -ldflags='-s -w' -o "$TMP" .)
   mv -f "$TMP" "$BIN"
+  rm -rf "$WORK"
   trap - EXIT
   printf 'installed %s in %ds\n' "$BIN" $(( ($(now_us) - t0) / 1000000 ))
 }
