@@ -95,7 +95,7 @@ form.addEventListener("submit", async (event) => {
   try {
     await show(id, form.elements.namedItem("secret").value.trim());
     history.replaceState(null, "", `?id=${encodeURIComponent(current.id)}`);
-    document.getElementById("report-title").focus?.();
+    document.getElementById("report-title").focus();
   } catch (failure) {
     target.replaceChildren();
     if (failure.status === 404) notice(message, "error", tr({ id: "Laporan tidak ditemukan. Periksa nomor lacaknya; laporan rahasia hanya dapat dilihat dengan kode akses.", en: "No such report. Check the number; confidential reports need the access code." }));

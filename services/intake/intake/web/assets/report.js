@@ -69,7 +69,7 @@ export function timeline(report) {
 
 export function reportCard(report, clocks) {
   return h("article", { class: "card", "aria-labelledby": "report-title" },
-    h("h2", { id: "report-title", text: report.title }),
+    h("h2", { id: "report-title", tabindex: "-1", text: report.title }),
     reportFacts(report, clocks),
     h("h3", { text: tr({ id: "Isi laporan", en: "The report" }) }),
     h("p", { text: report.body }));

@@ -154,7 +154,7 @@ const STATUS_MEANINGS = {
 };
 
 export function errorMessage(error) {
-  if (error?.status === 0 || error instanceof TypeError) {
+  if (error instanceof TypeError) {
     return tr({ id: "Tidak dapat terhubung. Periksa koneksi Anda lalu coba lagi.", en: "Cannot connect. Check your connection and try again." });
   }
   const meaning = STATUS_MEANINGS[error?.status];
